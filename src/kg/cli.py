@@ -1,0 +1,102 @@
+"""The ``kg`` command line. Each command parses options and calls one function elsewhere."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.config import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """dalian-kg: build, check, query and serve the Dalian livelihood knowledge graph."""
+
+
+@main.command()
+def build() -> None:
+    """Load ontology + data, compute the OWL 2 RL closure and cache it; print the cached file."""
+    from kg.build import build_dataset
+
+    click.echo(build_dataset(Settings.from_env()))
+
+
+@main.command()
+def validate() -> None:
+    """Run every data check (SHACL, quotes, normaliser, OWL 2 RL consistency). Exit 1 on a problem."""
+    from kg.validate import validate_all
+
+    problems = validate_all(Settings.from_env())
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("ok: the graph conforms (SHACL, quotes, values, OWL 2 RL consistency)")
+
+
+@main.command()
+def stats() -> None:
+    """Triples asserted / inferred, entities per class, observations per agency."""
+    from kg.stats import format_stats
+
+    click.echo(format_stats(Settings.from_env()))
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--format", "fmt", default="table", show_default=True,
+              help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, jsonld, rdfxml (graphs)")
+def query(file, fmt: str) -> None:
+    """Run a SPARQL query FILE (or - for stdin) against the local reasoned graph."""
+    from kg.localquery import run_local_query
+
+    click.echo(run_local_query(Settings.from_env(), file.read(), fmt), nl=False)
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [KG_HOST, 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="Port [KG_PORT, 5000]")
+@click.option("--workers", type=int, default=None, help="gunicorn worker processes [KG_WORKERS, 2]")
+@click.option("--base-iri", default=None, help="Base IRI of the data [KG_BASE_IRI, http://HOST:PORT/]")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Serve these RDF files instead of the built-in graph (repeatable)")
+@click.option("--store", "store_url", default=None, help="Serve from this SPARQL 1.1 endpoint [KG_STORE_URL]")
+@click.option("--timeout", "query_timeout", type=float, default=None, help="Per-query time limit, s [10]")
+@click.option("--max-rows", type=int, default=None, help="Most result rows per query [10000]")
+@click.option("--max-query-length", type=int, default=None, help="Longest query text, bytes [100000]")
+@click.option("--allow-service", "service_allowlist", multiple=True,
+              help="Remote endpoint a SERVICE clause may call (repeatable; default none)")
+def serve(**options) -> None:
+    """Serve the SPARQL endpoint and entity pages under gunicorn."""
+    from kg.web.server import serve as run_server
+
+    options = {k: (tuple(v) if isinstance(v, tuple) and v else (None if isinstance(v, tuple) else v))
+               for k, v in options.items()}
+    run_server(Settings.from_env(**options))
+
+
+@main.command()
+@click.option("--into", "url", required=True, help="SPARQL endpoint URL of the target store (query side)")
+@click.option("--update-url", default=None, help="Private write endpoint (SPARQL Update / Graph Store) [derived]")
+def load(url: str, update_url: str | None) -> None:
+    """Put the reasoned graph (asserted + inferred, in their named graphs) into an external store."""
+    from kg.store.remote import load_into
+
+    load_into(Settings.from_env(), url, update_url=update_url)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("dist/dumps"))
+def export(directory: Path) -> None:
+    """Write the dumps (Turtle, N-Triples, N-Quads, JSON-LD; asserted and with inferences) and the CSV."""
+    from kg.export import export_all
+
+    for path in export_all(Settings.from_env(), directory):
+        click.echo(path)
+
+
+if __name__ == "__main__":
+    main()

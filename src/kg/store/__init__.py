@@ -1,0 +1,71 @@
+"""One small store interface; the embedded (pyoxigraph) and remote (SPARQL over HTTP) backends implement it.
+
+Everything above this layer (endpoint, pages, search, dumps, VoID) talks to a :class:`Store` and never
+knows which backend it got. Terms are pyoxigraph terms (``NamedNode``, ``Literal``, ``BlankNode``) on
+both backends: the remote backend parses the store's answers with ``pyoxigraph.parse_query_results``.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = dict[str, Term]
+
+
+@dataclass
+class QueryRequest:
+    """A SPARQL Protocol query, as decoded from HTTP (or built by the CLI)."""
+
+    query: str
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    #: The negotiated result media type (see kg.negotiate).
+    media_type: str = "application/sparql-results+json"
+    timeout: float | None = None
+    max_rows: int | None = None
+
+
+@dataclass
+class QueryResponse:
+    """A serialised result: body bytes in ``media_type``; ``truncated`` when the row limit cut it."""
+
+    body: bytes
+    media_type: str
+    query_form: str  # "SELECT" | "ASK" | "CONSTRUCT" | "DESCRIBE"
+    truncated: bool = False
+    row_count: int = 0
+
+
+class Store(t.Protocol):
+    """What every backend offers. ``bindings`` values are bound as terms, never pasted into query text."""
+
+    #: The base IRI the data is served under (canonical IRIs already rebased).
+    base: str
+
+    def select(self, query: str, bindings: dict[str, Term] | None = None, *, limit: int | None = None) -> list[Row]:
+        """Run a SELECT of the app's own; unbound variables are absent from the row dicts."""
+        ...
+
+    def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
+        """Run an ASK of the app's own."""
+        ...
+
+    def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT/DESCRIBE of the app's own."""
+        ...
+
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run a user's query under the time and row limits and serialise it (the /sparql endpoint)."""
+        ...
+
+    def data_version(self) -> str:
+        """A short string that changes whenever the data changes (ETag, Cache-Control)."""
+        ...
+
+    def close(self) -> None:
+        """Release processes, sockets and memory."""
+        ...
