@@ -8,6 +8,8 @@ from pathlib import Path
 
 #: The repository root (ontology/, data/, queries/ live there); overridable for installed copies.
 REPO_ROOT = Path(os.environ.get("KG_ROOT", Path(__file__).resolve().parents[2]))
+#: The read-only shared folder beside the repository (the seed page, references, the W3C test data).
+SHARED_DIR = Path(os.environ.get("KG_SHARED", REPO_ROOT.parent / "shared"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""Data checks that need no reasoning: quotes are verbatim, numbers match their printed text.
+
+They run on an rdflib graph holding the asserted data plus the code lists, so they work on one part file as
+well as on the whole graph (``kg validate`` runs them with SHACL and the OWL 2 RL consistency check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.articles import Article, load_articles
+from kg.namespaces import CANONICAL_BASE, DKG, PROV, QB, SDMX_ATTRIBUTE, SDMX_MEASURE
+from kg.normalise import normalise
+
+
+def check_quotes(graph: Graph, articles: dict[str, Article] | None = None) -> Iterator[str]:
+    """Every dkg:quote is a verbatim substring of the text of the article its node was quoted from."""
+    articles = load_articles() if articles is None else articles
+    by_iri = {URIRef(a.iri): a for a in articles.values()}
+    for node, quote in graph.subject_objects(DKG.quote):
+        sources = list(graph.objects(node, PROV.wasQuotedFrom))
+        if not sources:
+            yield f"{node}: dkg:quote without prov:wasQuotedFrom"
+            continue
+        texts = [by_iri[s].text for s in sources if s in by_iri]
+        if len(texts) != len(sources):
+            yield f"{node}: prov:wasQuotedFrom names an unknown article {sources}"
+            continue
+        if not any(str(quote) in text for text in texts):
+            yield f"{node}: quote not found verbatim in {[str(s) for s in sources]}: {quote!s}"
+
+
+def check_values(graph: Graph) -> Iterator[str]:
+    """Every observation's obsValue, unit and qualifier agree with the normaliser applied to its verbatim text."""
+    for obs in graph.subjects(RDF.type, QB.Observation):
+        verbatim = graph.value(obs, DKG.verbatimValue)
+        value = graph.value(obs, SDMX_MEASURE.obsValue)
+        unit = graph.value(obs, SDMX_ATTRIBUTE.unitMeasure)
+        if verbatim is None or value is None or unit is None:
+            yield f"{obs}: needs dkg:verbatimValue, sdmx-measure:obsValue and sdmx-attribute:unitMeasure"
+            continue
+        try:
+            quantity = normalise(str(verbatim))
+        except ValueError as exc:
+            yield f"{obs}: {exc}"
+            continue
+        try:
+            stored = Decimal(str(value))
+        except InvalidOperation:
+            yield f"{obs}: obsValue {value!r} is not a decimal"
+            continue
+        if stored != quantity.value:
+            yield f"{obs}: obsValue {stored} but {verbatim!s} normalises to {quantity.value}"
+        written = {str(w) for w in graph.objects(unit, DKG.writtenAs)}
+        if quantity.unit_word not in written:
+            yield f"{obs}: unit {unit} is written as {sorted(written)}, but the text has {quantity.unit_word!r}"
+        qualifier = graph.value(obs, DKG.qualifier)
+        expected = URIRef(CANONICAL_BASE + "def/qualifier/" + quantity.qualifier) if quantity.qualifier else None
+        if qualifier != expected:
+            yield f"{obs}: qualifier {qualifier} but {verbatim!s} implies {expected}"
+        if isinstance(value, Literal) and value.datatype != URIRef("http://www.w3.org/2001/XMLSchema#decimal"):
+            yield f"{obs}: obsValue must be xsd:decimal, is {value.datatype}"

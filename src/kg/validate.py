@@ -1,0 +1,51 @@
+"""``kg validate``: every check that makes the data trustworthy, returning problems instead of printing them.
+
+1. SHACL shapes (ontology/shapes.ttl, pySHACL) over ontology + data + the OWL 2 RL inferences;
+2. every dkg:quote is verbatim in its article (kg.checks.check_quotes);
+3. every observation's value agrees with the tested normaliser (kg.checks.check_values);
+4. the OWL 2 RL closure is consistent (kg.reason.inconsistencies).
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+
+from kg.build import reasoned_dataset
+from kg.checks import check_quotes, check_values
+from kg.config import Settings
+from kg.load import union_graph
+from kg.namespaces import GRAPH_INFERRED
+from kg.reason import inconsistencies
+
+
+def shacl_problems(data: Graph, shapes: Graph) -> list[str]:
+    """Run pySHACL and return one line per violation (focus node, path, message)."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    if conforms:
+        return []
+    query = """
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?focus ?path ?message WHERE {
+          ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity sh:Violation .
+          OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:resultMessage ?message }
+        } ORDER BY ?focus ?path"""
+    return [f"SHACL {row.focus} {row.path or ''}: {row.message or ''}".strip() for row in report.query(query)]
+
+
+def validate_all(settings: Settings) -> list[str]:
+    """All problems found in the graph; an empty list means it conforms."""
+    dataset = reasoned_dataset(settings)
+    inferred = dataset.graph(URIRef(GRAPH_INFERRED))
+    everything = union_graph(dataset)
+    asserted_and_ontology = Graph()
+    for triple in everything:
+        if triple not in inferred:
+            asserted_and_ontology.add(triple)
+    shapes = Graph().parse(settings.root / "ontology" / "shapes.ttl", format="turtle")
+    problems = shacl_problems(everything, shapes)
+    problems += list(check_quotes(everything))
+    problems += list(check_values(everything))
+    problems += inconsistencies(inferred, asserted_and_ontology)
+    return problems
