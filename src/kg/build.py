@@ -15,11 +15,11 @@ from rdflib import Dataset, URIRef
 
 from kg.config import Settings
 from kg.load import load_dataset, source_files, union_graph
-from kg.namespaces import GRAPH_INFERRED
+from kg.namespaces import GRAPH_INFERRED, GRAPH_LINKS
 from kg.reason import infer
 
 #: Bump when reason.py changes what it derives, so old caches are not reused.
-REASONER_VERSION = "1"
+REASONER_VERSION = "2"
 
 
 def input_digest(settings: Settings) -> str:
@@ -61,6 +61,9 @@ def build_reasoned(settings: Settings) -> Dataset:
     """Parse the inputs and add the inferred named graph."""
     dataset = load_dataset(settings)
     inferred_graph = dataset.graph(URIRef(GRAPH_INFERRED))
-    for triple in infer(union_graph(dataset)):
+    # The links graph is left out of reasoning: it must stay droppable, and owl:sameAs would copy every fact
+    # about a place onto its Wikidata IRI (OWL 2 RL eq-rep-*), doubling the graph for no reader's benefit.
+    reasoned_over = union_graph(dataset, exclude=(GRAPH_LINKS,))
+    for triple in infer(reasoned_over):
         inferred_graph.add(triple)
     return dataset

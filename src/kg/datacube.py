@@ -38,7 +38,8 @@ def integrity_violations(store: ox.Store) -> dict[str, bool]:
         name = path.name.removesuffix(".rq").upper()
         text = path.read_text(encoding="utf-8")
         if _PCP_PLACEHOLDER in text:
-            results[name] = any(store.query(text.replace(_PCP_PLACEHOLDER, f"<{pcp}>")) for pcp in _hierarchy_properties(store))
+            queries = (text.replace(_PCP_PLACEHOLDER, f"<{pcp}>") for pcp in _hierarchy_properties(store))
+            results[name] = any(bool(store.query(query)) for query in queries)
         else:
             results[name] = bool(store.query(text))
     return results

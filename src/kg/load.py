@@ -32,11 +32,13 @@ def load_dataset(settings: Settings) -> Dataset:
     return dataset
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one plain Graph (what the reasoner and SHACL see)."""
+def union_graph(dataset: Dataset, *, exclude: tuple[str, ...] = ()) -> Graph:
+    """All triples of the named graphs but ``exclude`` in one plain Graph (what the reasoner and SHACL see)."""
     union = Graph()
     for prefix, namespace in dataset.namespaces():
         union.bind(prefix, namespace, override=False)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    skipped = {URIRef(iri) for iri in exclude}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if g not in skipped and getattr(g, "identifier", g) not in skipped:
+            union.add((s, p, o))
     return union

@@ -38,7 +38,11 @@ def collect_stats(settings: Settings) -> dict[str, list[tuple[str, int]]]:
         (r["name"].value if "name" in r else r["org"].value, int(r["n"].value))
         for r in store.select(prologue + _OBSERVATIONS_PER_ORG)
     ]
-    return {"triples per graph": sorted(graphs), "entities per class": classes, "observations per organisation": per_org}
+    return {
+        "triples per graph": sorted(graphs),
+        "entities per class": classes,
+        "observations per organisation": per_org,
+    }
 
 
 def _short(iri: str, base: str) -> str:

@@ -1,0 +1,151 @@
+"""The dataset described for catalogue harvesters: DCAT 3 and VoID, with every count computed from the data.
+
+The hand-written part (titles, licence, coverage) is ``data/catalog.ttl``; this module adds the statistics,
+class and property partitions, example resources, vocabularies, the SPARQL service and the distributions.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pyoxigraph as ox
+
+from kg.config import REPO_ROOT
+from kg.namespaces import rebase_bytes
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+IANA = "https://www.iana.org/assignments/media-types/"
+CATALOG_FILE = REPO_ROOT / "data" / "catalog.ttl"
+
+#: Example resources a harvester can start from (paths under the base).
+EXAMPLES = ("id/org/neusoft", "id/division/210200", "id/article/civil-affairs", "def/ontology")
+
+_QUERIES = resources.files("kg") / "queries"
+
+
+def _count(store: ox.Store, query: str, graph_filter: list[ox.NamedNode]) -> int:
+    rows = list(store.query(query, default_graph=graph_filter))
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def build_catalog(
+    store: ox.Store, *, base: str, sizes: dict[str, int], media_types: dict[str, str]
+) -> list[ox.Quad]:
+    """The catalog graph ``{base}data/catalog`` for the data in ``store`` (which must not contain it yet)."""
+    graph = ox.NamedNode(base + "data/catalog")
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    quads = [
+        ox.Quad(q.subject, q.predicate, q.object, graph)
+        for q in ox.parse(rebase_bytes(CATALOG_FILE.read_bytes(), base), format=ox.RdfFormat.TURTLE,
+                          base_iri=base)
+    ]
+    dataset = ox.NamedNode(base + "data/dalian-kg")
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        quads.append(ox.Quad(s, ox.NamedNode(p), o, graph))
+
+    def integer(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=XSD_INTEGER)
+
+    stats = (_QUERIES / "void_statistics.rq").read_text(encoding="utf-8")
+    row = next(iter(store.query(stats, default_graph=graphs, prefixes={"kgid": base + "id/"})))
+    for name in ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects"):
+        add(dataset, VOID + name, integer(int(row[name].value)))
+    add(dataset, VOID + "uriSpace", ox.Literal(base + "id/"))
+    add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql"))
+    add(dataset, VOID + "rootResource", ox.NamedNode(base + "id/page/livelihood-14fyp"))
+    for path in EXAMPLES:
+        add(dataset, VOID + "exampleResource", ox.NamedNode(base + path))
+
+    partitions = (_QUERIES / "void_partitions.rq").read_text(encoding="utf-8")
+    for solution in store.query(partitions, default_graph=graphs):
+        part = ox.BlankNode()
+        if solution["class"] is not None:
+            add(dataset, VOID + "classPartition", part)
+            add(part, VOID + "class", solution["class"])
+            add(part, VOID + "entities", integer(int(solution["n"].value)))
+        else:
+            add(dataset, VOID + "propertyPartition", part)
+            add(part, VOID + "property", solution["property"])
+            add(part, VOID + "triples", integer(int(solution["n"].value)))
+
+    for vocabulary in sorted(_vocabularies(store, graphs, base)):
+        add(dataset, VOID + "vocabulary", ox.NamedNode(vocabulary))
+
+    links = ox.NamedNode(base + "data/links")
+    link_rows = store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", default_graph=[links]
+    )
+    total_links = 0
+    for solution in link_rows:
+        add(links, VOID + "linkPredicate", solution["p"])
+        total_links += int(solution["n"].value)
+    add(links, VOID + "triples", integer(total_links))
+
+    cube = ox.NamedNode(base + "data/livelihood-14fyp")
+    observations = _count(
+        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }", graphs
+    )
+    add(cube, VOID + "entities", integer(observations))
+
+    service = ox.NamedNode(base + "sparql")
+    add(service, str(RDF_TYPE.value), ox.NamedNode(DCAT + "DataService"))
+    add(service, str(RDFS_LABEL.value), ox.Literal("SPARQL 1.1 查询服务", language="zh"))
+    add(service, str(RDFS_LABEL.value), ox.Literal("SPARQL 1.1 query service", language="en"))
+    add(service, DCAT + "endpointURL", service)
+    add(service, DCAT + "endpointDescription", service)
+    add(service, DCAT + "servesDataset", dataset)
+    add(service, DCT + "conformsTo", ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/"))
+    add(dataset, DCAT + "accessService", service)
+
+    for name, size in sizes.items():
+        distribution = ox.NamedNode(f"{base}data/dalian-kg/distribution/{name}")
+        download = ox.NamedNode(f"{base}downloads/{name}")
+        media_type = media_types[name].split(";")[0]
+        inferred = "-inferred" in name
+        add(dataset, DCAT + "distribution", distribution)
+        add(distribution, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
+        add(distribution, DCAT + "downloadURL", download)
+        add(distribution, DCAT + "accessURL", download)
+        add(distribution, DCAT + "mediaType", ox.NamedNode(IANA + media_type))
+        add(distribution, DCAT + "byteSize", integer(size))
+        add(distribution, DCT + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
+        zh, en = _distribution_titles(name, inferred)
+        add(distribution, DCT + "title", ox.Literal(zh, language="zh"))
+        add(distribution, DCT + "title", ox.Literal(en, language="en"))
+        add(distribution, str(RDFS_LABEL.value), ox.Literal(zh, language="zh"))
+        add(distribution, str(RDFS_LABEL.value), ox.Literal(en, language="en"))
+        if name.endswith(".csv"):
+            add(distribution, DCT + "conformsTo", ox.NamedNode("http://www.w3.org/ns/csvw"))
+            add(distribution, DCAT + "describedBy",
+                ox.NamedNode(f"{base}downloads/{name}-metadata.json"))
+        else:
+            add(dataset, VOID + "dataDump", download)
+    return quads
+
+
+def _distribution_titles(name: str, inferred: bool) -> tuple[str, str]:
+    if name.endswith(".csv"):
+        return "观测数据表（CSV，含 CSVW 元数据）", "Observations as tidy CSV (with CSVW metadata)"
+    fmt = name.rsplit(".", 1)[1].upper()
+    if inferred:
+        return f"全部三元组含推理结果（{fmt}）", f"All triples with OWL 2 RL inferences ({fmt})"
+    return f"断言三元组（{fmt}）", f"Asserted triples ({fmt})"
+
+
+def _vocabularies(store: ox.Store, graphs: list[ox.NamedNode], base: str) -> set[str]:
+    """Namespaces of every predicate and class used (the part up to the last '#' or '/')."""
+    terms = store.query(
+        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }", default_graph=graphs
+    )
+    namespaces = set()
+    for solution in terms:
+        iri = solution["t"].value
+        cut = max(iri.rfind("#"), iri.rfind("/"))
+        namespaces.add(iri[: cut + 1])
+    return {ns for ns in namespaces if not ns.startswith(base) or ns.endswith("#")}
