@@ -98,3 +98,14 @@ def rebase(iri: str, base: str) -> str:
 def sparql_prologue(base: str = CANONICAL_BASE) -> str:
     """PREFIX lines for every prefix, for query editors and generated queries."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes_for(base).items())
+
+
+def rebase_bytes(data: bytes, base: str) -> bytes:
+    """Move every ``<canonical…>`` IRI of an N-Triples/N-Quads document to ``base``.
+
+    >>> rebase_bytes(b'<https://example.org/dalian-kg/id/x> <http://p> "a" .', "http://h/")
+    b'<http://h/id/x> <http://p> "a" .'
+    """
+    if base == CANONICAL_BASE:
+        return data
+    return data.replace(b"<" + CANONICAL_BASE.encode(), b"<" + base.encode())
