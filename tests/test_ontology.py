@@ -1,0 +1,359 @@
+"""The ontology, code lists and SHACL shapes parse, reason cleanly under OWL 2 RL and catch bad data."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import owlrl
+import pyshacl
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+ROOT = Path(__file__).resolve().parents[1]
+ONTOLOGY = ROOT / "ontology" / "dalian-kg.ttl"
+CODELISTS = ROOT / "ontology" / "codelists.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+
+BASE = "https://example.org/dalian-kg/"
+DKG = Namespace(BASE + "def/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # where owlrl writes inconsistencies
+
+PREFIXES = f"""
+@base <{BASE}> .
+@prefix dkg: <{DKG}> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+@prefix sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#> .
+@prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
+"""
+
+# A small, complete slice of the graph: one article, one observation, one evidence node and what they point to.
+VALID_DATA = (
+    PREFIXES
+    + """
+<id/org/dalian-government> a dkg:CityGovernment ;
+    rdfs:label "大连市人民政府"@zh , "Dalian Municipal People's Government"@en .
+<id/org/dalian-health-commission> a dkg:GovernmentAgency ; org:unitOf <id/org/dalian-government> ;
+    rdfs:label "大连市卫生健康委员会"@zh , "Dalian Municipal Health Commission"@en .
+<id/org/dalian-news-media-group> a dkg:MediaOrganization ;
+    rdfs:label "大连新闻传媒集团"@zh , "Dalian News Media Group"@en .
+<id/page/livelihood-14fyp> a dkg:NewspaperPage ; rdfs:label "民生版"@zh , "Livelihood page"@en .
+<id/person/lai-ying> a schema:Person ; rdfs:label "赖莹"@zh , "Lai Ying"@en .
+<id/article/health> a schema:NewsArticle ; rdfs:label "健康报道"@zh , "Health article"@en ;
+    schema:headline "健康大连"@zh ; schema:publisher <id/org/dalian-news-media-group> ;
+    schema:isPartOf <id/page/livelihood-14fyp> ; schema:author <id/person/lai-ying> ;
+    dkg:sourceFile "data/articles/01-health.txt" .
+<id/division/210000> a dkg:AdministrativeDivision ; skos:notation "210000" ; rdfs:label "辽宁省"@zh , "Liaoning"@en .
+<id/division/210200> a dkg:AdministrativeDivision ; skos:notation "210200" ; dkg:partOfDivision <id/division/210000> ;
+    rdfs:label "大连市"@zh , "Dalian"@en .
+<id/period/2021-2025> a dkg:Period ; rdfs:label "十四五时期"@zh , "2021-2025"@en ;
+    time:hasBeginning [ time:inXSDDate "2021-01-01"^^xsd:date ] ;
+    time:hasEnd [ time:inXSDDate "2025-12-31"^^xsd:date ] .
+<data/livelihood-14fyp> a qb:DataSet ; qb:structure <def/dsd/livelihood> .
+<def/indicator/life-expectancy> a dkg:Indicator , skos:Concept ; skos:inScheme <def/indicator> ;
+    dkg:topic <def/topic/health> ;
+    rdfs:label "人均预期寿命"@zh , "Life expectancy"@en ; skos:prefLabel "人均预期寿命"@zh , "Life expectancy"@en ;
+    skos:definition "人均预期寿命。"@zh , "Life expectancy at birth."@en .
+<id/obs/life-expectancy-2025> a qb:Observation ;
+    qb:dataSet <data/livelihood-14fyp> ;
+    dkg:indicator <def/indicator/life-expectancy> ;
+    dkg:valueKind <def/value-kind/reached> ;
+    sdmx-dimension:refArea <id/division/210200> ;
+    sdmx-dimension:refPeriod <id/period/2021-2025> ;
+    sdmx-measure:obsValue "82.45"^^xsd:decimal ;
+    sdmx-attribute:unitMeasure <def/unit/year-of-age> ;
+    dkg:verbatimValue "82.45岁"@zh ;
+    dkg:responsibleOrganization <id/org/dalian-health-commission> ;
+    prov:wasQuotedFrom <id/article/health> ;
+    dkg:quote "人均预期寿命达82.45岁"@zh ;
+    rdfs:label "人均预期寿命（十四五期间达到）"@zh , "Life expectancy (reached, 14th FYP)"@en .
+[] a dkg:Evidence ;
+    rdf:subject <id/org/dalian-health-commission> ; rdf:predicate org:unitOf ; rdf:object <id/org/dalian-government> ;
+    prov:wasQuotedFrom <id/article/health> ; dkg:quote "市卫健委"@zh .
+"""
+)
+
+
+def _parse(*paths: Path, data: str | None = None) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    if data is not None:
+        graph.parse(data=data, format="turtle")
+    return graph
+
+
+def _closure(graph: Graph) -> Graph:
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Graph:
+    return _parse(ONTOLOGY, CODELISTS)
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return _parse(SHAPES)
+
+
+@functools.cache
+def _closed(data: str) -> Graph:
+    """Ontology + code lists + ``data`` with its OWL 2 RL closure, cached because each closure takes seconds."""
+    return _closure(_parse(ONTOLOGY, CODELISTS, data=data))
+
+
+def _validate(data: str, shapes: Graph) -> tuple[bool, str]:
+    graph = _closed(data)
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=False)
+    return bool(conforms), str(text)
+
+
+def test_files_parse(vocab: Graph, shapes: Graph) -> None:
+    assert (URIRef(BASE + "def/ontology"), RDF.type, OWL.Ontology) in vocab
+    assert (URIRef(BASE + "def/dsd/livelihood"), RDF.type, QB.DataStructureDefinition) in vocab
+    assert len(shapes) > 100
+
+
+def test_owl_rl_closure_is_consistent(vocab: Graph) -> None:
+    closed = _closed("")
+    assert set(closed.subjects(RDF.type, OWL.Nothing)) == set()
+    assert [str(m) for m in closed.objects(None, ERR.error)] == []
+    assert len(closed) > len(vocab)
+
+
+def _dkg_terms(graph: Graph) -> set[URIRef]:
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    return {s for kind in kinds for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(DKG))}
+
+
+def _langs(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
+    return sorted(o.language or "" for o in graph.objects(subject, predicate) if isinstance(o, Literal))
+
+
+def test_every_dkg_term_is_labelled_and_defined_in_zh_and_en(vocab: Graph) -> None:
+    terms = _dkg_terms(vocab)
+    assert len(terms) > 60
+    for term in terms:
+        assert _langs(vocab, term, RDFS.label) == ["en", "zh"], term
+        assert _langs(vocab, term, SKOS.definition) == ["en", "zh"], term
+
+
+def test_every_dkg_term_used_in_the_vocabulary_is_declared(vocab: Graph) -> None:
+    used = {t for triple in vocab for t in triple if isinstance(t, URIRef) and str(t).startswith(str(DKG))}
+    assert used - _dkg_terms(vocab) == set()
+
+
+def test_every_dkg_class_is_targeted_by_a_shape(vocab: Graph, shapes: Graph) -> None:
+    classes = {s for s in vocab.subjects(RDF.type, OWL.Class) if str(s).startswith(str(DKG))}
+    assert classes - set(shapes.objects(None, SH.targetClass)) == set()
+
+
+def test_every_shape_has_an_english_message(shapes: Graph) -> None:
+    named = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(SH.path, None))
+    assert named
+    assert [s for s in named if not list(shapes.objects(s, SH.message))] == []
+
+
+def test_code_lists_are_complete(vocab: Graph) -> None:
+    def keys(scheme: str) -> set[str]:
+        prefix = BASE + f"def/{scheme}/"
+        return {str(c)[len(prefix) :] for c in vocab.subjects(SKOS.inScheme, URIRef(BASE + f"def/{scheme}"))}
+
+    assert {"cny", "percent", "per-mille", "per-100000", "year-of-age", "person-time", "rank", "unit-per-year"} <= keys(
+        "unit"
+    )
+    assert len(keys("unit")) == 24
+    assert keys("value-kind") == {
+        "baseline", "reached", "target", "cumulative", "count", "share", "rank", "increase", "annual-average",
+        "maximum", "amount",
+    }  # fmt: skip
+    assert keys("qualifier") == {"more-than", "nearly", "at-least"}
+    assert len(keys("topic")) == 7
+    written = {str(w) for w in vocab.objects(URIRef(BASE + "def/unit/year-of-age"), DKG.writtenAs)}
+    assert written == {"岁", "周岁"}
+    assert (URIRef(BASE + "def/unit/percent"), SKOS.exactMatch, URIRef("http://qudt.org/vocab/unit/PERCENT")) in vocab
+
+
+# Three organisations of different kinds, a membership and a chain of divisions.
+REASONING_DATA = (
+    PREFIXES
+    + """
+<id/org/a> a dkg:GovernmentAgency .
+<id/org/c> a dkg:Company ; org:memberOf <id/org/alliance> .
+<id/org/u> a dkg:University ; dkg:initiatorOf <id/org/alliance> .
+<id/division/1> dkg:partOfDivision <id/division/2> .
+<id/division/2> dkg:partOfDivision <id/division/3> .
+<id/org/c> dkg:locatedIn <id/division/1> .
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def reasoned() -> Graph:
+    return _closed(REASONING_DATA)
+
+
+def _id(key: str) -> URIRef:
+    return URIRef(BASE + "id/" + key)
+
+
+def test_every_kind_of_organisation_is_an_org_organization(reasoned: Graph) -> None:
+    rows = reasoned.query("SELECT ?x WHERE { ?x a org:Organization }", initNs={"org": ORG})
+    found = {row[0] for row in rows}
+    assert {_id("org/a"), _id("org/c"), _id("org/u"), _id("org/alliance")} <= found
+
+
+def test_inverse_and_sub_properties_are_inferred(reasoned: Graph) -> None:
+    alliance = _id("org/alliance")
+    assert (alliance, ORG.hasMember, _id("org/c")) in reasoned
+    assert (alliance, ORG.hasMember, _id("org/u")) in reasoned  # initiatorOf ⊑ foundingMemberOf ⊑ memberOf
+    assert (alliance, DKG.initiatedBy, _id("org/u")) in reasoned
+
+
+def test_located_in_is_transitive_across_divisions(reasoned: Graph) -> None:
+    assert (_id("division/1"), DKG.locatedIn, _id("division/3")) in reasoned
+    assert (_id("org/c"), DKG.locatedIn, _id("division/3")) in reasoned
+    assert (_id("division/3"), DKG.contains, _id("org/c")) in reasoned
+    assert (_id("division/2"), RDF.type, DKG.AdministrativeDivision) in reasoned
+
+
+def test_reasoning_over_data_stays_consistent(reasoned: Graph) -> None:
+    assert set(reasoned.subjects(RDF.type, OWL.Nothing)) == set()
+    assert list(reasoned.objects(None, ERR.error)) == []
+
+
+def test_vocabulary_conforms_to_the_shapes(shapes: Graph) -> None:
+    conforms, text = _validate("", shapes)
+    assert conforms, text
+
+
+def test_valid_data_conforms(shapes: Graph) -> None:
+    conforms, text = _validate(VALID_DATA, shapes)
+    assert conforms, text
+
+
+def test_missing_english_label_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace(', "Dalian News Media Group"@en', "")
+    conforms, text = _validate(data, shapes)
+    assert not conforms
+    assert "dalian-news-media-group" in text
+
+
+def test_duplicate_chinese_label_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace('rdfs:label "辽宁省"@zh', 'rdfs:label "辽宁省"@zh , "辽宁"@zh')
+    conforms, text = _validate(data, shapes)
+    assert not conforms
+    assert "210000" in text
+
+
+def test_observation_without_unit_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace("sdmx-attribute:unitMeasure <def/unit/year-of-age> ;", "")
+    conforms, text = _validate(data, shapes)
+    assert not conforms
+    assert "unitMeasure" in text
+
+
+def test_observation_with_a_mistyped_code_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace("<def/value-kind/reached>", "<def/value-kind/reachd>")
+    conforms, text = _validate(data, shapes)
+    assert not conforms
+    assert "value-kind" in text
+
+
+def test_evidence_without_quote_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace('dkg:quote "市卫健委"@zh', 'rdfs:comment "no quote"')
+    conforms, text = _validate(data, shapes)
+    assert not conforms
+    assert "dkg:quote" in text or "quote" in text
+
+
+def test_article_without_author_does_not_conform(shapes: Graph) -> None:
+    data = VALID_DATA.replace("schema:author <id/person/lai-ying> ;", "")
+    conforms, _ = _validate(data, shapes)
+    assert not conforms
+    lead = data.replace("id/article/health", "id/article/lead")
+    conforms, text = _validate(lead, shapes)
+    assert conforms, text
+
+
+# W3C Data Cube integrity constraints (https://www.w3.org/TR/vocab-data-cube/#wf-rules), run on the closure, which
+# does the spec's normalisation (qb:dimension etc. ⊑ qb:componentProperty). IC-17, IC-20 and IC-21 concern
+# qb:measureType cubes and hierarchical code lists, which this project does not use.
+INTEGRITY_CONSTRAINTS = {
+    "IC-1": """ASK { { ?obs a qb:Observation . FILTER NOT EXISTS { ?obs qb:dataSet ?d } }
+                 UNION { ?obs a qb:Observation ; qb:dataSet ?d1 , ?d2 . FILTER (?d1 != ?d2) } }""",
+    "IC-2": """ASK { { ?ds a qb:DataSet .
+                   FILTER NOT EXISTS { ?ds qb:structure ?dsd . ?dsd a qb:DataStructureDefinition } }
+                 UNION { ?ds a qb:DataSet ; qb:structure ?s1 , ?s2 . FILTER (?s1 != ?s2) } }""",
+    "IC-3": """ASK { ?dsd a qb:DataStructureDefinition .
+                 FILTER NOT EXISTS { ?dsd qb:component [ qb:componentProperty [ a qb:MeasureProperty ] ] } }""",
+    "IC-4": "ASK { ?dim a qb:DimensionProperty . FILTER NOT EXISTS { ?dim rdfs:range [] } }",
+    "IC-5": "ASK { ?dim a qb:DimensionProperty ; rdfs:range skos:Concept . FILTER NOT EXISTS { ?dim qb:codeList [] } }",
+    "IC-6": """ASK { ?dsd qb:component ?spec . ?spec qb:componentRequired false ; qb:componentProperty ?c .
+                 FILTER NOT EXISTS { ?c a qb:AttributeProperty } }""",
+    "IC-7": "ASK { ?key a qb:SliceKey . FILTER NOT EXISTS { [ a qb:DataStructureDefinition ] qb:sliceKey ?key } }",
+    "IC-8": """ASK { ?key a qb:SliceKey ; qb:componentProperty ?p . ?dsd qb:sliceKey ?key .
+                 FILTER NOT EXISTS { ?dsd qb:component [ qb:componentProperty ?p ] } }""",
+    "IC-9": """ASK { { ?s a qb:Slice . FILTER NOT EXISTS { ?s qb:sliceStructure ?k } }
+                 UNION { ?s a qb:Slice ; qb:sliceStructure ?k1 , ?k2 . FILTER (?k1 != ?k2) } }""",
+    "IC-10": "ASK { ?s qb:sliceStructure [ qb:componentProperty ?dim ] . FILTER NOT EXISTS { ?s ?dim [] } }",
+    "IC-11": """ASK { ?obs qb:dataSet/qb:structure/qb:component/qb:componentProperty ?dim .
+                  ?dim a qb:DimensionProperty . FILTER NOT EXISTS { ?obs ?dim [] } }""",
+    "IC-12": """ASK { FILTER (?allEqual) {
+                  SELECT (MIN(?equal) AS ?allEqual) WHERE {
+                    ?o1 qb:dataSet ?ds . ?o2 qb:dataSet ?ds . FILTER (?o1 != ?o2)
+                    ?ds qb:structure/qb:component/qb:componentProperty ?dim . ?dim a qb:DimensionProperty .
+                    ?o1 ?dim ?v1 . ?o2 ?dim ?v2 . BIND (?v1 = ?v2 AS ?equal)
+                  } GROUP BY ?o1 ?o2 } }""",
+    "IC-13": """ASK { ?obs qb:dataSet/qb:structure/qb:component ?c .
+                  ?c qb:componentRequired true ; qb:componentProperty ?attr . FILTER NOT EXISTS { ?obs ?attr [] } }""",
+    "IC-14": """ASK { ?obs qb:dataSet/qb:structure ?dsd .
+                  FILTER NOT EXISTS { ?dsd qb:component/qb:componentProperty qb:measureType }
+                  ?dsd qb:component/qb:componentProperty ?m . ?m a qb:MeasureProperty .
+                  FILTER NOT EXISTS { ?obs ?m [] } }""",
+    "IC-15": """ASK { ?obs qb:dataSet/qb:structure ?dsd ; qb:measureType ?m .
+                  ?dsd qb:component/qb:componentProperty qb:measureType . FILTER NOT EXISTS { ?obs ?m [] } }""",
+    "IC-16": """ASK { ?obs qb:dataSet/qb:structure ?dsd ; qb:measureType ?m ; ?other [] .
+                  ?dsd qb:component/qb:componentProperty qb:measureType ; qb:component/qb:componentProperty ?other .
+                  ?other a qb:MeasureProperty . FILTER (?other != ?m) }""",
+    "IC-18": "ASK { ?ds qb:slice ?s . ?s qb:observation ?obs . FILTER NOT EXISTS { ?obs qb:dataSet ?ds } }",
+    "IC-19": """ASK { ?obs qb:dataSet/qb:structure/qb:component/qb:componentProperty ?dim .
+                  ?dim a qb:DimensionProperty ; qb:codeList ?list . ?list a skos:ConceptScheme . ?obs ?dim ?v .
+                  FILTER NOT EXISTS { ?v a skos:Concept ; skos:inScheme ?list } }""",
+}
+
+
+def _violated_constraints(data: str) -> list[str]:
+    graph = _closed(data)
+    ns = {"qb": QB, "rdfs": RDFS, "skos": SKOS}
+    return [name for name, ask in INTEGRITY_CONSTRAINTS.items() if graph.query(ask, initNs=ns).askAnswer]
+
+
+def test_data_cube_integrity_constraints_hold() -> None:
+    assert _violated_constraints(VALID_DATA) == []
+
+
+def test_data_cube_integrity_constraints_catch_duplicates_and_foreign_codes() -> None:
+    duplicate = VALID_DATA + (
+        "<id/obs/copy> a qb:Observation ; qb:dataSet <data/livelihood-14fyp> ;"
+        " dkg:indicator <def/indicator/life-expectancy> ; dkg:valueKind <def/value-kind/reached> ;"
+        " sdmx-dimension:refArea <id/division/210200> ; sdmx-dimension:refPeriod <id/period/2021-2025> ."
+    )
+    assert "IC-12" in _violated_constraints(duplicate)
+    foreign = VALID_DATA.replace("<def/value-kind/reached>", "<def/value-kind/reachd>")
+    assert "IC-19" in _violated_constraints(foreign)
