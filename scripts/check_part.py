@@ -1,6 +1,6 @@
 """Check data files while they are being written: quotes verbatim, values normalised, Turtle parses.
 
-Usage: .venv/bin/python scripts/check_part.py data/parts/11-health.ttl [more files]
+Usage: .venv/bin/python scripts/check_part.py data/triples.ttl [more files]
 """
 
 from __future__ import annotations

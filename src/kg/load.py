@@ -15,9 +15,6 @@ def source_files(settings: Settings) -> dict[str, list[Path]]:
     root = settings.root
     ontology = [p for p in sorted((root / "ontology").glob("*.ttl")) if p.name != "shapes.ttl"]
     asserted = [root / "data" / "triples.ttl"]
-    parts = sorted((root / "data" / "parts").glob("*.ttl"))
-    if not asserted[0].exists():
-        asserted = parts
     links = [p for p in [root / "data" / "links.ttl"] if p.exists()]
     return {GRAPH_ONTOLOGY: ontology, GRAPH_ASSERTED: asserted, GRAPH_LINKS: links}
 
