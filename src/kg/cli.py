@@ -51,9 +51,13 @@ def stats() -> None:
               help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, jsonld, rdfxml (graphs)")
 def query(file, fmt: str) -> None:
     """Run a SPARQL query FILE (or - for stdin) against the local reasoned graph."""
+    from kg.errors import KgError
     from kg.localquery import run_local_query
 
-    click.echo(run_local_query(Settings.from_env(), file.read(), fmt), nl=False)
+    try:
+        click.echo(run_local_query(Settings.from_env(), file.read(), fmt), nl=False)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

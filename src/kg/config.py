@@ -35,6 +35,8 @@ class Settings:
     service_allowlist: tuple[str, ...] = ()
     #: Per-SERVICE-call time limit in seconds.
     service_timeout: float = 5.0
+    #: Cache-Control max-age of query results and pages, in seconds.
+    cache_max_age: int = 300
     cache_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache")
     root: Path = REPO_ROOT
 

@@ -2,9 +2,9 @@
 
 owlrl's fixpoint is superlinear (about 57 s at 100 k triples here, reference/engines.md), fine for the
 project's own few thousand triples (kg.reason, cached) but not for large datasets served next to them.
-These rules — cax-sco, cax-eqc, prp-spo1, prp-inv, prp-trp, prp-symp, prp-dom/rng — run in a scratch store
-until nothing new appears; tests/test_rules.py checks they derive every owlrl inference of those kinds on
-the project's graph.
+These rules — cax-sco, cax-eqc, prp-spo1, prp-spo2 (two-step chains), prp-inv, prp-trp, prp-symp, prp-dom/rng —
+run in a scratch store until nothing new appears; tests/test_rules.py checks they derive every
+instance-level owlrl inference on the project's graph.
 """
 
 from __future__ import annotations

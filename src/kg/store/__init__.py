@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+if t.TYPE_CHECKING:
+    from kg.config import Settings
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 
@@ -25,8 +28,12 @@ class QueryRequest:
     named_graph_uris: list[str] = field(default_factory=list)
     #: The negotiated result media type (see kg.negotiate).
     media_type: str = "application/sparql-results+json"
+    #: Seconds before the query is stopped (None: the configured ``query_timeout``).
     timeout: float | None = None
+    #: Most rows/triples returned (None: the configured ``max_rows``).
     max_rows: int | None = None
+    #: Base IRI for relative IRIs in the query (the endpoint's own URL, as the Protocol suggests).
+    base_iri: str | None = None
 
 
 @dataclass
@@ -69,3 +76,14 @@ class Store(t.Protocol):
     def close(self) -> None:
         """Release processes, sockets and memory."""
         ...
+
+
+def open_store(settings: Settings) -> Store:
+    """The configured backend: the remote endpoint when ``store_url`` is set, else the embedded store."""
+    if settings.store_url:
+        from kg.store.remote import RemoteStore
+
+        return RemoteStore.open(settings)
+    from kg.store.embedded import EmbeddedStore
+
+    return EmbeddedStore.open(settings)

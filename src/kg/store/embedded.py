@@ -12,8 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.namespaces import CANONICAL_BASE
+from kg.guard import check_query
+from kg.namespaces import rebase_bytes
 from kg.store import QueryRequest, QueryResponse, Row, Term
+from kg.store.executor import Executor, Job, run_job
 
 #: File extension → pyoxigraph format (graphs of TriG / N-Quads stay named graphs).
 RDF_FORMATS_BY_SUFFIX = {
@@ -40,10 +42,7 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
 
 def rebased_nquads(path: Path, base: str) -> bytes:
     """The N-Quads file with the canonical base replaced by ``base`` in IRIs (N-Quads IRIs are in <…>)."""
-    data = path.read_bytes()
-    if base == CANONICAL_BASE:
-        return data
-    return data.replace(b"<" + CANONICAL_BASE.encode(), b"<" + base.encode())
+    return rebase_bytes(path.read_bytes(), base)
 
 
 class EmbeddedStore:
@@ -54,6 +53,7 @@ class EmbeddedStore:
         self.base = base
         self._version = version
         self.settings = settings
+        self._executor = Executor(store)
 
     @classmethod
     def open(cls, settings: Settings) -> EmbeddedStore:
@@ -67,10 +67,10 @@ class EmbeddedStore:
                 digest.update(data)
                 store.bulk_load(data, rdf_format_for(path), base_iri=path.resolve().as_uri())
         else:
-            from kg.build import build_dataset
+            from kg.publish import publish
 
-            cached = build_dataset(settings)
-            data = rebased_nquads(cached, settings.base)
+            # the reasoned graph moved to the served base, plus the computed DCAT/VoID catalog graph
+            data = publish(settings).path("dataset.nq").read_bytes()
             digest.update(data)
             store.bulk_load(data, ox.RdfFormat.N_QUADS)
         return cls(store, base=settings.base, version=digest.hexdigest()[:16], settings=settings)
@@ -95,11 +95,38 @@ class EmbeddedStore:
     def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
         return list(self._query(query, bindings))
 
-    def execute(self, request: QueryRequest) -> QueryResponse:
-        raise NotImplementedError("the protocol executor is being written (issue 3)")
+    def execute(self, request: QueryRequest, *, isolated: bool = True) -> QueryResponse:
+        """Run a user's query: guard it, then run it in the executor child under the time and row limits.
+
+        ``isolated=False`` runs it in this process with no time limit (the local CLI, where the user
+        can press Ctrl-C). ``max_rows`` 0 means no row limit.
+
+        :raises QueryRefused: update or SERVICE not allowed (403). :raises QueryError: bad query (400).
+        :raises QueryTimeout: stopped at the time limit (503).
+        """
+        info = check_query(request.query, allowlist=self.settings.service_allowlist, base=request.base_iri or "")
+        max_rows = self.settings.max_rows if request.max_rows is None else request.max_rows
+        job = Job(
+            query=request.query,
+            media_type=request.media_type,
+            default_graph_uris=tuple(request.default_graph_uris),
+            named_graph_uris=tuple(request.named_graph_uris),
+            max_rows=max_rows or None,
+            base_iri=request.base_iri,
+            has_dataset_clause=info.dataset_clause,
+        )
+        if not isolated:
+            response = run_job(self._store, job)
+        else:
+            timeout = request.timeout or self.settings.query_timeout
+            response = self._executor.run(job, timeout=timeout)
+        if info.form == "DESCRIBE":
+            response.query_form = "DESCRIBE"
+        return response
 
     def data_version(self) -> str:
         return self._version
 
     def close(self) -> None:
+        self._executor.close()
         self._store = ox.Store()

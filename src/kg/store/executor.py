@@ -1,0 +1,235 @@
+"""Run user queries in a forked child process, so a query past its time limit can really be stopped.
+
+pyoxigraph cannot cancel a running query and ignores signals while it runs (reference/engines.md), so the
+only way to stop one is to kill the process running it. Each serving process (a gunicorn worker, or the
+Flask test client's process) lazily forks ONE persistent child that shares the loaded store copy-on-write,
+receives jobs over a pipe, runs them, serialises the result to bytes and sends them back. The parent waits
+at most ``timeout`` seconds; past that it SIGKILLs and reaps the child, raises :class:`QueryTimeout` (503), and
+forks a fresh child on the next job. The parent's store is never touched by user queries. The child is
+recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system, and it dies with its
+parent (``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import itertools
+import logging
+import os
+import signal
+import threading
+import typing as t
+from dataclasses import dataclass
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from kg import negotiate
+from kg.errors import KgError, QueryError, QueryTimeout, StoreUnavailable
+from kg.results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
+from kg.store import QueryResponse
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+_RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD", "SIGTTIN",
+                  "SIGTTOU", "SIGALRM", "SIGABRT")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run: everything the child needs, picklable."""
+
+    query: str
+    media_type: str = negotiate.JSON
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    #: Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) to return; None for no limit.
+    max_rows: int | None = None
+    base_iri: str | None = None
+    #: The query text has FROM / FROM NAMED: then the default graph is not the union of all graphs.
+    has_dataset_clause: bool = False
+
+
+def _named(uri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(uri)
+    except ValueError:
+        raise QueryError(f"invalid graph IRI {uri!r}") from None
+
+
+def query_options(job: Job) -> dict[str, t.Any]:
+    """pyoxigraph ``Store.query`` keywords for the job's dataset (protocol graphs > FROM > union default)."""
+    options: dict[str, t.Any] = {"base_iri": job.base_iri or None}
+    if job.default_graph_uris or job.named_graph_uris:
+        options["default_graph"] = [_named(u) for u in job.default_graph_uris]
+        options["named_graphs"] = [_named(u) for u in job.named_graph_uris]
+    elif not job.has_dataset_clause:
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def syntax_message(exc: SyntaxError, *, limit: int = 240) -> str:
+    """pyoxigraph's message ("error at 2:9: expected one of ...") shortened for an HTTP answer.
+
+    >>> syntax_message(SyntaxError("error at 1:5: expected one of " + "x, " * 200))[:40]
+    'SPARQL syntax error at 1:5: expected one'
+    >>> syntax_message(SyntaxError("error at 1:5: expected one of " + "x, " * 200))[-3:]
+    ', …'
+    """
+    text = " ".join(str(exc).split())
+    text = text if text.startswith("error at") else f"error: {text}"
+    return "SPARQL syntax " + (text if len(text) <= limit else text[:limit].rstrip() + " …")
+
+
+def run_job(store: ox.Store, job: Job) -> QueryResponse:
+    """Run ``job`` on ``store`` in this process and serialise the result (stopping at ``max_rows``).
+
+    :raises QueryError: syntax error (message with line:column) or an evaluation error.
+    """
+    try:
+        result = store.query(job.query, **query_options(job))
+        limit = job.max_rows
+        if isinstance(result, ox.QueryBoolean):
+            media_type = job.media_type if job.media_type in BOOLEAN_FORMATS else negotiate.JSON
+            body = result.serialize(format=BOOLEAN_FORMATS[media_type])
+            return QueryResponse(body, media_type, "ASK", row_count=1)
+        if isinstance(result, ox.QuerySolutions):
+            media_type = job.media_type if job.media_type in SOLUTION_WRITERS else negotiate.JSON
+            variables = [v.value for v in result.variables]
+            rows = [tuple(solution) for solution in itertools.islice(result, None if limit is None else limit + 1)]
+            truncated = limit is not None and len(rows) > limit
+            rows = rows[:limit] if truncated else rows
+            body = SOLUTION_WRITERS[media_type](variables, rows)
+            return QueryResponse(body, media_type, "SELECT", truncated=truncated, row_count=len(rows))
+        media_type = job.media_type if job.media_type in GRAPH_FORMATS else negotiate.TURTLE
+        triples = list(itertools.islice(result, None if limit is None else limit + 1))
+        truncated = limit is not None and len(triples) > limit
+        triples = triples[:limit] if truncated else triples
+        body = ox.serialize(triples, format=GRAPH_FORMATS[media_type])
+        return QueryResponse(body, media_type, "CONSTRUCT", truncated=truncated, row_count=len(triples))
+    except SyntaxError as exc:
+        raise QueryError(syntax_message(exc)) from None
+    except OSError as exc:
+        raise StoreUnavailable(f"the query failed while reading or calling out: {exc}") from None
+    except KgError:
+        raise
+    except Exception as exc:  # an engine error about this query, not a bug of ours
+        raise QueryError(f"the query could not be evaluated: {exc}") from None
+
+
+def _child_main(conn: Connection, store: ox.Store, parent: int) -> t.NoReturn:
+    """The child's loop: receive a Job, answer ("ok", QueryResponse) or ("error", status, message)."""
+    for name in _RESET_SIGNALS:
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                os._exit(0)
+            try:
+                reply: tuple[t.Any, ...] = ("ok", run_job(store, job))
+            except KgError as exc:
+                reply = ("error", exc.status, str(exc))
+            conn.send(reply)
+    except BaseException:  # never let the child fall back into the server's code
+        os._exit(1)
+    os._exit(0)
+
+
+class Executor:
+    """One persistent query child per process; :meth:`run` sends a job and waits at most ``timeout`` s."""
+
+    def __init__(self, store: ox.Store, *, max_jobs: int = 500) -> None:
+        self._store = store
+        self._max_jobs = max_jobs
+        self._lock = threading.Lock()
+        self._owner = os.getpid()
+        self._pid: int | None = None
+        self._conn: Connection | None = None
+        self._jobs = 0
+
+    @property
+    def child_pid(self) -> int | None:
+        """PID of the current child (None before the first job or after a kill)."""
+        return self._pid
+
+    def _forget_inherited(self) -> None:
+        """After a fork (gunicorn worker from the preloaded master), the old child is not ours: drop it."""
+        if os.getpid() != self._owner:
+            if self._conn is not None:
+                with contextlib.suppress(OSError):
+                    self._conn.close()
+            self._pid, self._conn, self._jobs = None, None, 0
+            self._owner = os.getpid()
+            self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        parent_end, child_end = Pipe(duplex=True)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            parent_end.close()
+            _child_main(child_end, self._store, parent)
+        child_end.close()
+        self._pid, self._conn, self._jobs = pid, parent_end, 0
+
+    def _stop(self) -> None:
+        """SIGKILL and reap the child, close the pipe (safe to call when there is none)."""
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.close()
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+        self._pid, self._conn = None, None
+
+    def run(self, job: Job, *, timeout: float) -> QueryResponse:
+        """Run ``job`` in the child; past ``timeout`` seconds kill it and raise :class:`QueryTimeout`.
+
+        :raises QueryTimeout: the time limit fired (503); the next call starts a fresh child.
+        :raises QueryError: the query is malformed (400).
+        :raises StoreUnavailable: the child died unexpectedly (503).
+        """
+        self._forget_inherited()
+        with self._lock:
+            if self._pid is None or self._jobs >= self._max_jobs:
+                self._stop()
+                self._start()
+            assert self._conn is not None
+            self._jobs += 1
+            try:
+                self._conn.send(job)
+                ready = self._conn.poll(timeout)
+            except OSError:
+                self._stop()
+                raise StoreUnavailable("the query engine stopped unexpectedly; please retry") from None
+            if not ready:
+                self._stop()
+                raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
+            try:
+                reply = self._conn.recv()
+            except (EOFError, OSError):
+                self._stop()
+                raise StoreUnavailable("the query engine stopped unexpectedly (out of memory?); please retry") from None
+        if reply[0] == "ok":
+            return reply[1]
+        _, status, message = reply
+        error = {400: QueryError, 503: StoreUnavailable}.get(status, KgError)
+        raise error(message)
+
+    def close(self) -> None:
+        """Stop the child, if this process started it."""
+        if os.getpid() == self._owner:
+            with self._lock:
+                self._stop()

@@ -1,0 +1,71 @@
+/* Starts YASGUI on /sparql against this page's own endpoint, with nothing fetched from another host.
+ * The page works without this file: the plain form posts the query and the server renders the results. */
+(function () {
+  "use strict";
+  var cfgEl = document.getElementById("kg-sparql-config");
+  var root = document.getElementById("yasgui");
+  if (!cfgEl || !root || typeof window.Yasgui === "undefined") return;
+  var cfg = JSON.parse(cfgEl.textContent);
+  var Yasgui = window.Yasgui;
+  var endpoint = new URL(cfg.endpoint, window.location.href).href;
+
+  // Class/property completion asks an external vocabulary service (LOV): keep only the local completers.
+  var completers = Yasgui.Yasqe.defaults.autocompleters;
+  for (var i = completers.length - 1; i >= 0; i--) {
+    if (completers[i] !== "prefixes" && completers[i] !== "variables") completers.splice(i, 1);
+  }
+  Yasgui.Yasqe.defaults.prefixCcApi = null;
+  // Entity IRIs are their own pages: open them here, not in a new window.
+  Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  var base = new URL(cfg.base, window.location.href).href;
+  // The endpoint list offers this endpoint only (the default lists public endpoints elsewhere).
+  Yasgui.defaults.endpointCatalogueOptions.getData = function () {
+    return [{ endpoint: endpoint }];
+  };
+
+  var yasgui = new Yasgui(root, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    persistenceId: "dalian-kg " + endpoint,
+    corsProxy: undefined,
+    yasqe: { value: cfg.query || cfg.defaultQuery },
+    yasr: { prefixes: cfg.prefixes, defaultPlugin: "table" }
+  });
+  window.yasgui = yasgui;
+
+  var tab = yasgui.getTab();
+  if (tab && tab.getEndpoint && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
+
+  // YASR's sanitiser sets target=_blank on every link it draws: entity links (under the graph's base) are
+  // pages of this site and open in place; other IRIs keep opening in a new window.
+  function fixEntityLinks(el) {
+    var links = el.querySelectorAll("a.iri");
+    for (var j = 0; j < links.length; j++) {
+      if (links[j].href.indexOf(base) === 0 && links[j].target !== "_self") {
+        links[j].target = "_self";
+        links[j].removeAttribute("rel");
+        links[j].classList.add("kg-entity");
+      }
+    }
+  }
+  new MutationObserver(function () { fixEntityLinks(root); }).observe(root, { childList: true, subtree: true });
+  root.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a.iri") : null;
+    if (a && a.href.indexOf(base) === 0) a.target = "_self";
+  }, true);
+
+  var select = document.getElementById("kg-example-select");
+  if (select) {
+    select.addEventListener("change", function () {
+      var chosen = cfg.examples.filter(function (e) { return e.slug === select.value; })[0];
+      if (!chosen) return;
+      var t = yasgui.getTab();
+      t.setQuery(chosen.query);
+      t.setName(chosen.title);
+    });
+  }
+
+  document.body.classList.add("kg-yasgui-ready");
+  document.getElementById("kg-editor").hidden = false;
+  var form = document.getElementById("kg-plain-form");
+  if (form) form.hidden = true;
+})();

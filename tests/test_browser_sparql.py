@@ -1,0 +1,94 @@
+"""/sparql in a real headless chromium against a real `kg serve` (the session's ``server`` fixture, built-in
+graph): YASGUI runs queries against the page's own endpoint, links entity IRIs to themselves and loads nothing
+from another host; with JavaScript off the plain form does the same job. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser import block_other_hosts, chromium_page, missing, screenshot  # tests/ is on sys.path (conftest)
+from kg.config import REPO_ROOT
+from kg.web.ui import yasgui_dir_for
+
+pytestmark = pytest.mark.browser
+
+XSS = "<script>alert(1)</script>"
+
+
+def org_query(base: str) -> str:
+    """Organisations with their labels, plus one literal with markup (must show as text, never run)."""
+    return (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?org ?label ?markup WHERE {\n"
+        "  ?org rdfs:label ?label .\n"
+        f'  FILTER(STRSTARTS(STR(?org), "{base}id/org/"))\n'
+        f"  BIND('{XSS}' AS ?markup)\n"
+        "} ORDER BY ?org LIMIT 20\n"
+    )
+
+
+def test_yasgui_runs_queries_against_its_own_endpoint(server: str) -> None:
+    if yasgui_dir_for(Path(REPO_ROOT) / "node_modules") is None:
+        missing("node_modules not installed (run scripts/setup)")
+    with chromium_page() as page:
+        blocked = block_other_hosts(page, server.rstrip("/"))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "sparql")
+        page.wait_for_function("() => window.yasgui && window.yasgui.getTab()")
+        assert page.is_hidden("#kg-plain-form")
+        tab = "window.yasgui.getTab()"
+        assert page.evaluate(f"() => {tab}.getEndpoint()") == server + "sparql"
+
+        # an example query from queries/*.rq, chosen in the page's select, runs without an error
+        examples = page.evaluate("() => JSON.parse(document.getElementById('kg-sparql-config').textContent).examples")
+        if examples:
+            page.select_option("#kg-example-select", examples[0]["slug"])
+            assert page.evaluate(f"() => {tab}.getQuery()") == examples[0]["query"]
+            page.evaluate(f"() => {tab}.query()")
+            page.wait_for_selector(".yasr .yasr_response_chip:not(.empty)")
+            assert page.locator(".yasr .errorResult").count() == 0, page.locator(".yasr").inner_text()
+
+        page.evaluate(f"q => {{ {tab}.setQuery(q); return {tab}.query(); }}", org_query(server))
+        page.wait_for_selector(".yasr table tbody tr a.iri")
+        assert page.locator(".yasr table tbody tr").count() >= 3
+        link = page.locator(f'.yasr a.iri[href^="{server}id/org/"]').first
+        iri = link.get_attribute("href")
+        assert link.get_attribute("target") == "_self"
+        assert page.locator(".yasr .yasr_downloadIcon").count() == 1
+        assert XSS in page.locator(".yasr table").inner_text()  # shown as text
+        screenshot(page, "sparql-yasgui")
+        assert errors == [], errors
+
+        # the entity link opens the entity's page, at the IRI itself, in this window
+        link.click()
+        page.wait_for_url(iri)
+        assert len(page.context.pages) == 1
+        assert blocked == [], blocked
+
+
+def test_plain_form_without_javascript(server: str) -> None:
+    with chromium_page(javascript=False, locale="en-GB") as page:
+        blocked = block_other_hosts(page, server.rstrip("/"))
+        page.goto(server + "sparql")
+        assert page.is_visible("#kg-plain-form")
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.fill("#kg-query", org_query(server))
+        page.click("#kg-plain-form button[type=submit]")
+        page.wait_for_selector("table.kg-table")
+        assert page.locator("table.kg-table tbody tr").count() >= 3
+        href = page.locator("table.kg-table a.kg-entity").first.get_attribute("href")
+        assert href is not None and href.startswith(server + "id/org/")
+        assert XSS in page.locator("table.kg-table").inner_text()
+        screenshot(page, "sparql-no-js")
+
+        # example queries are plain links that run the query
+        page.goto(server + "sparql?lang=en")
+        if page.locator("a.kg-example").count():
+            page.click("a.kg-example >> nth=0")
+            page.wait_for_selector("#kg-results, .kg-error")
+            assert page.locator(".kg-error").count() == 0, page.locator(".kg-error").inner_text()
+        assert blocked == [], blocked
