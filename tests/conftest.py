@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,15 +13,42 @@ TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so test modules can `from server import running_server`
 
 from kg.config import SHARED_DIR  # noqa: E402
-from server import running_server  # noqa: E402
+from server import free_port, running_server  # noqa: E402
+from virtuoso import virtuoso_server  # noqa: E402
 
 W3C_DATASET = SHARED_DIR / "w3c" / "sparql11-protocol" / "dataset.trig"
 
 
+#: The backends the HTTP suites run against: pyoxigraph in the server, and a real Virtuoso behind `--store`.
+BACKENDS = ["embedded", "virtuoso"]
+
+
+@contextlib.contextmanager
+def serving(backend: str) -> Iterator[str]:
+    """`kg serve` on the built-in graph over ``backend``; yields its base URL (ending in '/')."""
+    if backend == "embedded":
+        with running_server() as base_url:
+            yield base_url
+        return
+    port = free_port()
+    base_iri = f"http://127.0.0.1:{port}/"
+    with virtuoso_server(load=False) as virtuoso:
+        virtuoso.load_graph(base_iri=base_iri)  # the store holds the IRIs the server will answer for
+        with running_server("--store", virtuoso.url, port=port, env={"KG_BASE_IRI": base_iri}) as base_url:
+            yield base_url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Base URL of one `kg serve` on the built-in graph, per backend, shared by the session."""
+    with serving(request.param) as base_url:
+        yield base_url
+
+
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Base URL (ending in '/') of one `kg serve` on the built-in graph, shared by the session."""
-    with running_server() as base_url:
+def embedded_server() -> Iterator[str]:
+    """`kg serve` on the embedded store only (for tests of embedded-only behaviour, e.g. the browser UI)."""
+    with serving("embedded") as base_url:
         yield base_url
 
 

@@ -46,13 +46,15 @@ def _ready(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_server(*args: str, env: dict[str, str] | None = None, startup: float = 300.0) -> t.Iterator[str]:
-    """Run ``kg serve --host 127.0.0.1 --port <free> *args`` and yield its base URL (ending with '/').
+def running_server(
+    *args: str, env: dict[str, str] | None = None, startup: float = 300.0, port: int | None = None
+) -> t.Iterator[str]:
+    """Run ``kg serve --host 127.0.0.1 --port <port or a free one> *args`` and yield its base URL (ending with '/').
 
     ``env`` entries are added to the current environment. Raises RuntimeError if it does not answer
     within ``startup`` seconds (the built-in graph may need a first build).
     """
-    port = free_port()
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     with tempfile.TemporaryFile() as log:

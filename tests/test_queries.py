@@ -576,7 +576,13 @@ def local_answer(store: ox.Store, name: str) -> object:
 
 @pytest.mark.parametrize("path", local_queries(), ids=lambda p: p.stem)
 def test_http_answer_matches_local(server: str, store: ox.Store, path: Path) -> None:
-    assert http_answer(server, path.stem) == local_answer(store, path.stem)
+    remote, local = http_answer(server, path.stem), local_answer(store, path.stem)
+    if re.search(r"^\s*DESCRIBE\b", path.read_text(encoding="utf-8"), re.M | re.I):
+        # DESCRIBE is implementation-defined (SPARQL 1.1 §16.4): pyoxigraph returns the outgoing description,
+        # Virtuoso adds incoming triples; every engine must include the outgoing one.
+        assert {t for t in local if not t[0].startswith("_:")} <= set(remote)
+        return
+    assert remote == local
 
 
 @pytest.mark.parametrize("path", [p for p in all_queries() if is_federated(p)], ids=lambda p: p.stem)
