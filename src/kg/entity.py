@@ -1,0 +1,633 @@
+"""View-models of entity pages: everything a template prints, built from a handful of query rows.
+
+The template receives plain dataclasses: labels already chosen in the reader's language (with a visible
+fallback flag), links already resolved to local paths or named outbound sources, inferred facts flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from urllib.parse import quote as urlquote
+
+import pyoxigraph as ox
+
+from kg.articles import load_articles
+from kg.i18n import VOCABULARY_LABELS
+from kg.namespaces import prefixes_for
+from kg.normalise import normalise
+from kg.queries import query
+from kg.store import Row, Store
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TITLE_PROPERTIES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                    "http://schema.org/headline")
+DESCRIPTION_PROPERTIES = ("http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description",
+                          "http://www.w3.org/2000/01/rdf-schema#comment")
+#: Outbound sources: IRI prefix → name shown before the local id ("Wikidata Q74881").
+EXTERNAL_SOURCES = {
+    "http://www.wikidata.org/entity/": "Wikidata",
+    "https://www.wikidata.org/wiki/": "Wikidata",
+    "http://dbpedia.org/resource/": "DBpedia",
+    "https://sws.geonames.org/": "GeoNames",
+    "http://sws.geonames.org/": "GeoNames",
+    "https://creativecommons.org/": "Creative Commons",
+}
+CHART_KINDS = ("baseline", "reached", "target")
+
+
+@dataclass
+class Label:
+    """A text in some language; ``fallback`` when it is not in the reader's language (shown with a badge)."""
+
+    text: str
+    lang: str = ""
+    fallback: bool = False
+
+
+@dataclass
+class Link:
+    """A resource as shown: its label, where it links, and the outbound source name for external IRIs."""
+
+    href: str
+    label: Label
+    iri: str = ""
+    external: str = ""
+
+    @property
+    def show_source(self) -> bool:
+        """Whether the source name adds something to the label (it is not the label itself)."""
+        return bool(self.external) and self.external != self.label.text
+
+
+@dataclass
+class Value:
+    """One value of a property: a link, or a literal text with its language and datatype."""
+
+    link: Link | None = None
+    text: str = ""
+    lang: str = ""
+    datatype: str = ""
+    inferred: bool = False
+
+
+@dataclass
+class PropertyGroup:
+    """A property with all its values on this page."""
+
+    prop: Link
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    """A verbatim quote supporting a fact, linked to the highlighted place in its article."""
+
+    statement: list[Link]
+    quote: str
+    article: Link
+    href: str
+
+
+@dataclass
+class ObservationRow:
+    """One row of an observation table, formatted for printing."""
+
+    link: Link
+    indicator: Link
+    value: str
+    unit: str
+    qualifier: str
+    period: str
+    kind: str
+    kind_key: str
+    verbatim: str
+    quote: str
+    source_href: str
+    number: Decimal | None = None
+    unit_word: str = ""
+    area: Link | None = None
+
+
+@dataclass
+class EntityPage:
+    """Everything an entity page shows."""
+
+    iri: str
+    path: str
+    title: Label
+    description: Label | None
+    types: list[Value]
+    facts: list[PropertyGroup]
+    inbound: list[PropertyGroup]
+    evidence: list[Evidence]
+    observations: list[ObservationRow]
+    is_observation: bool = False
+    observation: ObservationRow | None = None
+
+
+# ---------------------------------------------------------------- small pure helpers
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The local path an IRI under ``base`` is served at, or None for other IRIs.
+
+    >>> local_path("http://h/id/org/neusoft", "http://h/")
+    '/id/org/neusoft'
+    """
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    return None
+
+
+def choose_label(texts: dict[str, str], lang: str, fallback_text: str) -> Label:
+    """The label in ``lang``, else the other language flagged as a fallback, else ``fallback_text``.
+
+    >>> choose_label({"zh": "东软集团"}, "en", "x")
+    Label(text='东软集团', lang='zh', fallback=True)
+    """
+    if texts.get(lang):
+        return Label(texts[lang], lang)
+    for other, text in texts.items():
+        if text:
+            return Label(text, other, True)
+    return Label(fallback_text, "", False)
+
+
+def short_name(iri: str, base: str) -> str:
+    """A prefixed name (``orgs:neusoft``) or the IRI's last segment, for resources without labels."""
+    for prefix, namespace in prefixes_for(base).items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+
+def term_anchor(iri: str, base: str) -> str:
+    """The anchor of an ontology term on the ontology page (dkg terms by local name, others as prefix-local)."""
+    dkg = base + "def/ontology#"
+    if iri.startswith(dkg):
+        return iri[len(dkg):]
+    return short_name(iri, base).replace(":", "-")
+
+
+def quote_anchor(key: str) -> str:
+    """A stable HTML id for one quoted fact (an observation IRI, an entity IRI, or "s p o" of evidence).
+
+    >>> quote_anchor("x") == quote_anchor("x")
+    True
+    """
+    return "q-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def format_number(value: str) -> str:
+    """A decimal for reading: thousands separators, no trailing zeros.
+
+    >>> format_number("42500000.0")
+    '42,500,000'
+    >>> format_number("2.110")
+    '2.11'
+    """
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    text = f"{number.normalize():,f}"
+    return text
+
+
+def make_link(iri: str, texts: dict[str, str], lang: str, base: str, *, ontology_term: bool = False) -> Link:
+    """Resolve an IRI to a link: local path for own IRIs, class/ontology anchors for terms, named outbound sources."""
+    label = choose_label(texts, lang, short_name(iri, base))
+    path = local_path(iri, base)
+    if ontology_term and (path is None or path.startswith("/def/ontology#")):
+        return Link(f"/def/ontology#{term_anchor(iri, base)}", label, iri)
+    if path is not None:
+        return Link(path, label, iri)
+    if not iri.startswith(("http://", "https://")):
+        return Link("", label, iri)  # never link other schemes (javascript:, data:, file:)
+    for prefix, source in EXTERNAL_SOURCES.items():
+        if iri.startswith(prefix):
+            name = f"{source} {iri[len(prefix):]}"
+            return Link(iri, label if texts else Label(name, "en"), iri, name)
+    return Link(iri, label, iri, short_name(iri, base) if not texts else "")
+
+
+def class_link(iri: str, texts: dict[str, str], lang: str, base: str) -> Link:
+    """A type, linked to its class page."""
+    return Link(f"/class?iri={urlquote(iri, safe='')}", choose_label(texts, lang, short_name(iri, base)), iri)
+
+
+def texts_of(row: Row, zh: str, en: str) -> dict[str, str]:
+    """The zh/en label columns of a row as a dict, absent ones left out."""
+    return {lang: row[key].value for lang, key in (("zh", zh), ("en", en)) if key in row}
+
+
+def is_true(term: ox.Literal | None) -> bool:
+    """A SPARQL boolean column."""
+    return term is not None and term.value in ("true", "1")
+
+
+# ---------------------------------------------------------------- labels (read once per store)
+
+Labels = dict[str, dict[str, str]]
+_LABELS: dict[tuple[int, str], Labels] = {}
+_LABELS_LOCK = threading.Lock()
+
+
+def labels_for(store: Store) -> Labels:
+    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query the first time a store is seen."""
+    key = (id(store), store.data_version())
+    with _LABELS_LOCK:
+        labels = _LABELS.get(key)
+        if labels is None:
+            labels = {}
+            for row in store.select(query("labels", store.base)):
+                lang = (row["label"].language or "")[:2]
+                labels.setdefault(row["s"].value, {}).setdefault(lang, row["label"].value)
+            for iri, texts in VOCABULARY_LABELS.items():
+                labels.setdefault(iri, dict(texts))
+            _LABELS[key] = labels
+        return labels
+
+
+# ---------------------------------------------------------------- building pages
+
+
+def entity_exists(store: Store, iri: str) -> bool:
+    """Whether the store says anything about ``iri`` as a subject."""
+    return store.ask(query("entity_exists", store.base), {"s": ox.NamedNode(iri)})
+
+
+def build_entity_page(store: Store, iri: str, lang: str) -> EntityPage:
+    """The page of one entity, from four queries (outgoing, inbound, evidence, observations)."""
+    base = store.base
+    labels = labels_for(store)
+    node = ox.NamedNode(iri)
+    out_rows = store.select(query("entity_outgoing", base), {"s": node})
+    in_rows = store.select(query("entity_inbound", base), {"s": node})
+    ev_rows = store.select(query("entity_evidence", base), {"s": node})
+    obs_rows = store.select(query("entity_observations", base), {"s": node})
+
+    title_texts: dict[str, str] = {}
+    description_texts: dict[str, str] = {}
+    types: list[Value] = []
+    groups: dict[str, PropertyGroup] = {}
+    self_quotes: list[tuple[str, str]] = []
+    quoted_from: list[Link] = []
+    for row in sorted(out_rows, key=lambda r: (r["p"].value, str(r["o"]))):
+        p, o = row["p"].value, row["o"]
+        inferred = is_true(row.get("inferred"))
+        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
+            types.append(Value(link=class_link(o.value, labels.get(o.value, {}), lang, base), inferred=inferred))
+            continue
+        if isinstance(o, ox.Literal):
+            short = o.language[:2] if o.language else ""
+            if p in TITLE_PROPERTIES and short in ("zh", "en"):
+                title_texts.setdefault(short, o.value)
+            if p in DESCRIPTION_PROPERTIES and short in ("zh", "en"):
+                description_texts.setdefault(short, o.value)
+            if p == base + "def/ontology#quote":
+                self_quotes.append((iri, o.value))
+            value = Value(text=o.value, lang=o.language or "", inferred=inferred,
+                          datatype="" if o.language else short_name(o.datatype.value, base))
+        elif isinstance(o, ox.NamedNode):
+            link = make_link(o.value, labels.get(o.value, {}), lang, base)
+            if p == "http://www.w3.org/ns/prov#wasQuotedFrom":
+                quoted_from.append(link)
+            value = Value(link=link, inferred=inferred)
+        else:
+            value = Value(text="[ ]", inferred=inferred)
+        group = groups.setdefault(p, PropertyGroup(make_link(p, labels.get(p, {}), lang, base, ontology_term=True)))
+        group.values.append(value)
+
+    inbound: dict[str, PropertyGroup] = {}
+    for row in sorted(in_rows, key=lambda r: (r["p"].value, r["x"].value)):
+        p = row["p"].value
+        group = inbound.setdefault(p, PropertyGroup(make_link(p, labels.get(p, {}), lang, base, ontology_term=True)))
+        group.values.append(Value(link=make_link(row["x"].value, labels.get(row["x"].value, {}), lang, base),
+                                  inferred=is_true(row.get("inferred"))))
+
+    evidence = [evidence_from_row(row, lang, base, labels) for row in ev_rows]
+    evidence += self_evidence(self_quotes, quoted_from)
+    observations = [observation_row(row, lang, base, labels) for row in obs_rows]
+    is_observation = any(t.link is not None and t.link.iri.endswith("cube#Observation") for t in types)
+    return EntityPage(
+        iri=iri,
+        path=local_path(iri, base) or iri,
+        title=choose_label(title_texts, lang, short_name(iri, base)),
+        description=choose_label(description_texts, lang, "") if description_texts else None,
+        types=types,
+        facts=sorted(groups.values(), key=lambda g: (g.prop.label.text.lower())),
+        inbound=sorted(inbound.values(), key=lambda g: g.prop.label.text.lower()),
+        evidence=sorted(evidence, key=lambda e: e.href),
+        observations=[] if is_observation else observations,
+        is_observation=is_observation,
+        observation=next((o for o in observations if o.link.iri == iri), None),
+    )
+
+
+def article_href(article_path: str, anchor: str) -> str:
+    """Where a quote is highlighted: the article page, emphasised and scrolled to."""
+    return f"{article_path}?highlight={anchor}#{anchor}"
+
+
+def evidence_from_row(row: Row, lang: str, base: str, labels: Labels) -> Evidence:
+    """An evidence node (reified statement) as a statement of three links and its quote."""
+    def lab(key: str) -> dict[str, str]:
+        return labels.get(row[key].value, {})
+
+    statement = [
+        make_link(row["subject"].value, lab("subject"), lang, base),
+        make_link(row["predicate"].value, lab("predicate"), lang, base, ontology_term=True),
+        make_link(row["object"].value, lab("object"), lang, base),
+    ]
+    article = make_link(row["article"].value, lab("article"), lang, base)
+    anchor = quote_anchor(" ".join(row[k].value for k in ("subject", "predicate", "object")))
+    return Evidence(statement, row["quote"].value, article, article_href(article.href, anchor))
+
+
+@lru_cache(maxsize=1)
+def article_texts() -> dict[str, str]:
+    """Local path of each article → its text (read once)."""
+    return {f"/id/article/{slug}": article.text for slug, article in load_articles().items()}
+
+
+def self_evidence(quotes: list[tuple[str, str]], articles: list[Link]) -> list[Evidence]:
+    """The entity's own quote, linked to the articles it was quoted from whose text holds it.
+
+    An entity names every article that mentions it but carries one quote, so the other articles are left out.
+    """
+    texts = article_texts()
+    return [Evidence([], text, article, article_href(article.href, quote_anchor(iri)))
+            for iri, text in quotes for article in articles if text in texts.get(article.href, text)]
+
+
+def unit_word_of(verbatim: str, default: str) -> str:
+    """The unit word as printed in the verbatim value ("972元" → "元"), else ``default``."""
+    try:
+        return normalise(verbatim).unit_word or default
+    except ValueError:
+        return default
+
+
+def observation_row(row: Row, lang: str, base: str, labels: Labels) -> ObservationRow:
+    """One observation formatted for a table (and the chart)."""
+    def text(key: str) -> str:
+        texts = labels.get(row[key].value, {}) if key in row else {}
+        return choose_label(texts, lang, "").text if texts else ""
+
+    def lab(key: str) -> dict[str, str]:
+        return labels.get(row[key].value, {})
+
+    obs = row["obs"].value
+    value = format_number(row["value"].value) if "value" in row else ""
+    unit = text("unit")
+    article = make_link(row["article"].value, lab("article"), lang, base) if "article" in row else None
+    number = None
+    if "value" in row:
+        try:
+            number = Decimal(row["value"].value)
+        except InvalidOperation:
+            number = None
+    kind_key = row["kind"].value.rsplit("/", 1)[-1] if "kind" in row else ""
+    return ObservationRow(
+        link=Link(local_path(obs, base) or obs, Label(short_name(obs, base)), obs),
+        indicator=make_link(row["indicator"].value, lab("indicator"), lang, base),
+        value=value,
+        unit=unit,
+        qualifier=text("qualifier"),
+        period=text("period"),
+        kind=text("kind") or kind_key,
+        kind_key=kind_key,
+        verbatim=row["verbatim"].value if "verbatim" in row else "",
+        quote=row["quote"].value if "quote" in row else "",
+        source_href=article_href(article.href, quote_anchor(obs)) if article else "",
+        number=number,
+        unit_word=unit_word_of(row["verbatim"].value if "verbatim" in row else "",
+                               row["written"].value if "written" in row else unit),
+        area=make_link(row["area"].value, lab("area"), lang, base) if "area" in row else None,
+    )
+
+
+
+
+# ---------------------------------------------------------------- article text with highlighted quotes
+
+
+@dataclass
+class Segment:
+    """A run of article text; marked runs carry anchors, the fact they link to, and whether to emphasise them."""
+
+    text: str
+    href: str = ""
+    anchors: list[str] = field(default_factory=list)
+    title: str = ""
+    current: bool = False
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.href)
+
+
+@dataclass
+class QuotedFact:
+    """A fact quoted from the article, for the list under the text."""
+
+    anchor: str
+    quote: str
+    target: Link
+    kind: str
+    found: bool
+
+
+@dataclass
+class ArticleView:
+    """The article text in paragraphs of segments, plus the list of facts encoded from it."""
+
+    paragraphs: list[list[Segment]]
+    facts: list[QuotedFact]
+
+
+def paragraph_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in the joined text of each printed paragraph.
+
+    A printed line that ends a sentence and is clearly shorter than the column ends a paragraph.
+    """
+    lines = [line for line in body.split("\n") if line]
+    width = max((display_width(line) for line in lines), default=0)
+    spans, start, offset = [], 0, 0
+    for line in lines:
+        offset += len(line)
+        if line.rstrip().endswith(("。", "！", "？", "”", "：")) and display_width(line) < width * 0.85:
+            spans.append((start, offset))
+            start = offset
+    if start < offset:
+        spans.append((start, offset))
+    return spans
+
+
+def display_width(text: str) -> int:
+    """Columns a printed line takes (CJK and full-width characters count two)."""
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def build_article_view(store: Store, article_iri: str, text: str, body: str, lang: str, highlight: str) -> ArticleView:
+    """Mark every quote of the article in its text (one query); ``highlight`` (anchor or quote) is emphasised."""
+    base = store.base
+    labels = labels_for(store)
+    rows = store.select(query("article_quotes", base), {"article": ox.NamedNode(article_iri)})
+    spans: list[tuple[int, int, QuotedFact]] = []
+    facts: list[QuotedFact] = []
+    for row in rows:
+        quote_text = row["quote"].value
+        if row["kind"].value == "evidence":
+            key = " ".join(row[k].value for k in ("subject", "predicate", "object"))
+        else:
+            key = row["fact"].value
+        target = make_link(row["target"].value, labels.get(row["target"].value, {}), lang, base)
+        start = text.find(quote_text)
+        fact = QuotedFact(quote_anchor(key), quote_text, target, row["kind"].value, start >= 0)
+        if start < 0 and fact.kind == "entity":
+            continue  # the entity's one quote comes from another article that mentions it
+        facts.append(fact)
+        if start >= 0:
+            spans.append((start, start + len(quote_text), fact))
+    facts.sort(key=lambda f: (text.find(f.quote), f.anchor))
+    current = {f.anchor for f in facts if highlight and highlight in (f.anchor, f.quote)}
+    paragraphs = [segment_text(text, p_start, p_end, spans, current) for p_start, p_end in paragraph_spans(body)]
+    return ArticleView(paragraphs, facts)
+
+
+def segment_text(text: str, start: int, end: int, spans: list[tuple[int, int, QuotedFact]],
+                 current: set[str]) -> list[Segment]:
+    """Cut text[start:end] at every quote boundary; each run links to the shortest quote covering it."""
+    cuts = sorted({start, end} | {p for s, e, _ in spans for p in (s, e) if start < p < end})
+    segments: list[Segment] = []
+    placed: set[str] = set()
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        covering = sorted((e - s, f.anchor, f) for s, e, f in spans if s <= left and right <= e)
+        if not covering:
+            segments.append(Segment(text[left:right]))
+            continue
+        facts = [f for _, _, f in covering]
+        anchors = [f.anchor for f in facts if f.anchor not in placed]
+        placed.update(anchors)
+        segments.append(Segment(
+            text[left:right], href=facts[0].target.href, anchors=anchors,
+            title=" · ".join(dict.fromkeys(f.target.label.text for f in facts)),
+            current=any(f.anchor in current for f in facts),
+        ))
+    return segments
+
+
+# ---------------------------------------------------------------- home, class and ontology pages
+
+
+@dataclass
+class Member:
+    """A class member row."""
+
+    link: Link
+    facts: int
+    inferred: bool
+
+
+def build_class_members(store: Store, class_iri: str, lang: str, *, sort: str = "label") -> list[Member]:
+    """All members of a class (one query), sorted by label or by number of facts."""
+    rows = store.select(query("class_members", store.base), {"class": ox.NamedNode(class_iri)})
+    labels = labels_for(store)
+    members = [Member(make_link(r["m"].value, labels.get(r["m"].value, {}), lang, store.base),
+                      int(r["facts"].value) if "facts" in r else 0, is_true(r.get("inferred"))) for r in rows]
+    if sort == "facts":
+        members.sort(key=lambda m: (-m.facts, m.link.label.text))
+    else:
+        members.sort(key=lambda m: (m.link.label.text.casefold(), m.link.iri))
+    return members
+
+
+@dataclass
+class Term:
+    """A class or property of the ontology as documented."""
+
+    iri: str
+    anchor: str
+    short: str
+    label: Label
+    class_href: str
+    definition_zh: str = ""
+    definition_en: str = ""
+    parents: list[Link] = field(default_factory=list)
+    domains: list[Link] = field(default_factory=list)
+    ranges: list[Link] = field(default_factory=list)
+    depth: int = 0
+
+
+def build_ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
+    """Classes in hierarchy order (depth-first, with depth) and properties by label, from one query."""
+    base = store.base
+    terms: dict[tuple[str, str], Term] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for row in store.select(query("ontology_terms", base)):
+        iri, kind = row["term"].value, row["kind"].value
+        labels.setdefault(iri, {}).update(texts_of(row, "zh", "en"))
+    for row in store.select(query("ontology_terms", base)):
+        iri, kind = row["term"].value, row["kind"].value
+        term = terms.get((iri, kind))
+        if term is None:
+            term = terms[(iri, kind)] = Term(iri, term_anchor(iri, base), short_name(iri, base),
+                                             choose_label(labels.get(iri, {}), lang, short_name(iri, base)),
+                                             f"/class?iri={urlquote(iri, safe='')}")
+        term.definition_zh = row["defzh"].value if "defzh" in row else term.definition_zh
+        term.definition_en = row["defen"].value if "defen" in row else term.definition_en
+        for key, bucket in (("parent", term.parents), ("domain", term.domains), ("range", term.ranges)):
+            if key in row and all(k.iri != row[key].value for k in bucket):
+                bucket.append(make_link(row[key].value, labels.get(row[key].value, {}), lang, base, ontology_term=True))
+    classes = {t.iri: t for (_, kind), t in terms.items() if kind == "class"}
+    properties = sorted((t for (_, kind), t in terms.items() if kind == "property"), key=lambda t: t.short)
+    children: dict[str, list[Term]] = {}
+    roots = []
+    for term in classes.values():
+        parents = [p.iri for p in term.parents if p.iri in classes and p.iri != term.iri]
+        if parents:
+            children.setdefault(parents[0], []).append(term)
+        else:
+            roots.append(term)
+    ordered: list[Term] = []
+
+    def walk(term: Term, depth: int) -> None:
+        if term in ordered:
+            return
+        term.depth = depth
+        ordered.append(term)
+        for child in sorted(children.get(term.iri, []), key=lambda t: t.short):
+            walk(child, depth + 1)
+
+    for root in sorted(roots, key=lambda t: t.short):
+        walk(root, 0)
+    return ordered, properties
+
+
+@dataclass
+class HomeGroup:
+    """An entry-point list on the home page."""
+
+    key: str
+    items: list[Link]
+
+
+def build_home(store: Store, lang: str) -> tuple[dict[str, int], list[HomeGroup]]:
+    """Counts (one query) and the entry points (one query)."""
+    rows = store.select(query("home_counts", store.base))
+    counts = {k: int(v.value) for k, v in rows[0].items()} if rows else {}
+    groups: dict[str, HomeGroup] = {}
+    for row in store.select(query("home_entries", store.base)):
+        key = row["group"].value
+        groups.setdefault(key, HomeGroup(key, [])).items.append(
+            make_link(row["item"].value, labels_for(store).get(row["item"].value, {}), lang, store.base))
+    for group in groups.values():
+        group.items.sort(key=lambda k: k.label.text.casefold())
+    order = ["agencies", "articles", "indicators"]
+    return counts, [groups[k] for k in order if k in groups]

@@ -1,0 +1,144 @@
+"""UI strings in Chinese and English, and the reader's language choice (?lang=, cookie, Accept-Language)."""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+COOKIE = "kg_lang"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site": {"zh": "大连“十四五”民生知识图谱", "en": "Dalian 14th Five-Year Plan livelihood knowledge graph"},
+    "home": {"zh": "首页", "en": "Home"},
+    "search": {"zh": "搜索", "en": "Search"},
+    "search_placeholder": {"zh": "名称、别名或拼音", "en": "name, alias or pinyin"},
+    "ontology": {"zh": "本体", "en": "Ontology"},
+    "sparql": {"zh": "SPARQL 查询", "en": "SPARQL endpoint"},
+    "language": {"zh": "语言", "en": "Language"},
+    "types": {"zh": "类型", "en": "Types"},
+    "facts": {"zh": "属性", "en": "Properties"},
+    "inbound": {"zh": "被引用", "en": "Referenced by"},
+    "property": {"zh": "属性", "en": "Property"},
+    "value": {"zh": "值", "en": "Value"},
+    "inferred": {"zh": "推理所得", "en": "inferred"},
+    "evidence": {"zh": "来源证据", "en": "Evidence"},
+    "quote": {"zh": "原文", "en": "Quote"},
+    "source": {"zh": "出处", "en": "Source"},
+    "observations": {"zh": "统计观测", "en": "Observations"},
+    "observation": {"zh": "观测值", "en": "Observation"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "qualifier": {"zh": "限定", "en": "Qualifier"},
+    "period": {"zh": "时期", "en": "Period"},
+    "area": {"zh": "地区", "en": "Area"},
+    "kind": {"zh": "数值类型", "en": "Kind"},
+    "verbatim": {"zh": "原文数值", "en": "As printed"},
+    "article": {"zh": "报道", "en": "Article"},
+    "chart": {"zh": "指标变化", "en": "Indicator values"},
+    "chart_caption": {"zh": "基期值、达到值与目标值（按指标分别缩放）",
+                      "en": "Baseline, reached and target values (each indicator on its own scale)"},
+    "article_text": {"zh": "全文（已编码的事实高亮显示）", "en": "Full text (encoded facts highlighted)"},
+    "facts_from_article": {"zh": "本文编码的事实", "en": "Facts encoded from this article"},
+    "alternates": {"zh": "其他格式", "en": "Other formats"},
+    "not_found": {"zh": "未找到", "en": "Not found"},
+    "not_found_text": {"zh": "本数据集中没有这个标识符的描述。试试搜索：",
+                       "en": "This dataset has no description of this identifier. Try a search:"},
+    "results": {"zh": "搜索结果", "en": "Search results"},
+    "no_results": {"zh": "没有结果。", "en": "No results."},
+    "members": {"zh": "成员", "en": "Members"},
+    "count": {"zh": "数量", "en": "Count"},
+    "sort_label": {"zh": "按名称排序", "en": "sort by name"},
+    "sort_facts": {"zh": "按属性数排序", "en": "sort by number of facts"},
+    "previous": {"zh": "上一页", "en": "Previous"},
+    "next": {"zh": "下一页", "en": "Next"},
+    "page": {"zh": "页", "en": "page"},
+    "classes": {"zh": "类", "en": "Classes"},
+    "properties": {"zh": "属性", "en": "Properties"},
+    "domain": {"zh": "定义域", "en": "Domain"},
+    "range": {"zh": "值域", "en": "Range"},
+    "subclass_of": {"zh": "上位", "en": "Parent"},
+    "definition": {"zh": "定义", "en": "Definition"},
+    "about_title": {"zh": "关于本数据集", "en": "About this dataset"},
+    "about_zh": {"zh": "本知识图谱把一张报道大连“十四五”民生成就的报纸版面编码为关联开放数据：机构、人物、地点、举措、"
+                       "统计观测，以及每个事实在原文中的出处。",
+                 "en": "本知识图谱把一张报道大连“十四五”民生成就的报纸版面编码为关联开放数据。"},
+    "about_en": {"zh": "This knowledge graph encodes one newspaper page on Dalian's 14th Five-Year Plan livelihood "
+                       "achievements as linked open data.",
+                 "en": "This knowledge graph encodes one newspaper page on Dalian's 14th Five-Year Plan livelihood "
+                       "achievements as linked open data: organisations, people, places, initiatives, statistical "
+                       "observations, and for every fact the sentence of the page it comes from."},
+    "counts": {"zh": "数据规模", "en": "In numbers"},
+    "triples": {"zh": "三元组", "en": "triples"},
+    "organisations": {"zh": "组织", "en": "organisations"},
+    "people": {"zh": "人物", "en": "people"},
+    "articles": {"zh": "报道", "en": "articles"},
+    "indicators": {"zh": "指标", "en": "indicators"},
+    "agencies": {"zh": "政府部门", "en": "Government agencies"},
+    "examples": {"zh": "示例查询", "en": "Example queries"},
+    "downloads": {"zh": "下载", "en": "Downloads"},
+    "label_missing": {"zh": "缺少中文名称", "en": "no English label"},
+    "external": {"zh": "外部链接", "en": "external link"},
+    "skip": {"zh": "跳到正文", "en": "Skip to content"},
+    "text_equivalent": {"zh": "图表数据", "en": "Chart data"},
+    "facts_count": {"zh": "属性数", "en": "facts"},
+}
+
+
+def pick_language(arg: str | None, cookie: str | None, accept_language: list[tuple[str, float]]) -> str:
+    """The language to show: an explicit ?lang=, else the cookie, else the best Accept-Language match, else zh.
+
+    >>> pick_language(None, None, [("en-GB", 1.0), ("zh", 0.5)])
+    'en'
+    >>> pick_language("zh", "en", [])
+    'zh'
+    """
+    for choice in (arg, cookie):
+        if choice in LANGUAGES:
+            return choice
+    for tag, _quality in sorted(accept_language, key=lambda item: -item[1]):
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def translations(lang: str) -> dict[str, str]:
+    """All UI strings in ``lang`` (the templates' ``t``)."""
+    return {key: texts[lang] for key, texts in STRINGS.items()}
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_DCT = "http://purl.org/dc/terms/"
+#: Labels for standard terms the ontology does not declare (used when the graph has none).
+VOCABULARY_LABELS: dict[str, dict[str, str]] = {
+    _RDF + "type": {"zh": "类型", "en": "type"},
+    _RDF + "subject": {"zh": "主语", "en": "subject"},
+    _RDF + "predicate": {"zh": "谓语", "en": "predicate"},
+    _RDF + "object": {"zh": "宾语", "en": "object"},
+    _RDFS + "label": {"zh": "名称", "en": "label"},
+    _RDFS + "comment": {"zh": "说明", "en": "comment"},
+    _RDFS + "seeAlso": {"zh": "参见", "en": "see also"},
+    _RDFS + "subClassOf": {"zh": "上位类", "en": "subclass of"},
+    _RDFS + "subPropertyOf": {"zh": "上位属性", "en": "subproperty of"},
+    _RDFS + "domain": {"zh": "定义域", "en": "domain"},
+    _RDFS + "range": {"zh": "值域", "en": "range"},
+    _RDFS + "isDefinedBy": {"zh": "定义于", "en": "is defined by"},
+    _SKOS + "prefLabel": {"zh": "首选名称", "en": "preferred label"},
+    _SKOS + "altLabel": {"zh": "别名", "en": "also known as"},
+    _SKOS + "notation": {"zh": "代码", "en": "notation"},
+    _SKOS + "definition": {"zh": "定义", "en": "definition"},
+    _SKOS + "inScheme": {"zh": "所属体系", "en": "in scheme"},
+    _SKOS + "broader": {"zh": "上位概念", "en": "broader"},
+    _SKOS + "narrower": {"zh": "下位概念", "en": "narrower"},
+    _SKOS + "exactMatch": {"zh": "完全匹配", "en": "exact match"},
+    _SKOS + "closeMatch": {"zh": "近似匹配", "en": "close match"},
+    _SKOS + "hasTopConcept": {"zh": "顶层概念", "en": "has top concept"},
+    _OWL + "sameAs": {"zh": "等同于", "en": "same as"},
+    _OWL + "inverseOf": {"zh": "逆属性", "en": "inverse of"},
+    _DCT + "title": {"zh": "标题", "en": "title"},
+    _DCT + "description": {"zh": "描述", "en": "description"},
+    _DCT + "source": {"zh": "来源", "en": "source"},
+    _DCT + "license": {"zh": "许可", "en": "license"},
+}

@@ -1,0 +1,96 @@
+"""Label search: an in-memory index of every label and alias (zh, en, pinyin key), built once per store.
+
+The data set is small (hundreds of labels), so a substring scan over prepared keys answers in microseconds and
+needs no query per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from pypinyin import lazy_pinyin
+
+from kg.queries import query
+from kg.store import Store
+
+#: Types preferred as the group of a result, most specific first (ends of IRIs).
+GROUP_ORDER = ("#GovernmentAgency", "#Company", "#University", "#Indicator", "NewsArticle", "#Person", "Person",
+               "#AdministrativeDivision", "#Place", "Observation", "#Program", "#Policy", "#Initiative")
+
+
+@dataclass
+class Entry:
+    """One resource in the index: its labels by language and the keys searched."""
+
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SearchIndex:
+    """Entries by IRI."""
+
+    entries: dict[str, Entry]
+
+    def find(self, text: str, *, limit: int = 200) -> list[Entry]:
+        """Entries one of whose keys contains ``text`` (case-insensitive; spaces ignored for pinyin)."""
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        squeezed = needle.replace(" ", "")
+        hits = [e for e in self.entries.values() if any(needle in k or squeezed in k for k in e.keys)]
+        hits.sort(key=lambda e: (min(len(k) for k in e.keys if needle in k or squeezed in k), e.iri))
+        return hits[:limit]
+
+
+_INDEXES: dict[int, SearchIndex] = {}
+_LOCK = threading.Lock()
+
+
+def pinyin_key(label: str) -> str:
+    """The toneless pinyin of a label, syllables joined.
+
+    >>> pinyin_key("东软")
+    'dongruan'
+    """
+    return "".join(lazy_pinyin(label)).casefold()
+
+
+def build_index(store: Store) -> SearchIndex:
+    """Read every label under the base (one query) and prepare the keys."""
+    entries: dict[str, Entry] = {}
+    rows = store.select(query("search_labels", store.base), {"base": ox.Literal(store.base)})
+    for row in rows:
+        iri, label = row["s"].value, row["label"]
+        entry = entries.setdefault(iri, Entry(iri))
+        lang = (label.language or "")[:2]
+        if lang in ("zh", "en") and lang not in entry.labels:
+            entry.labels[lang] = label.value
+        entry.keys.add(label.value.casefold())
+        if lang == "zh" or any("\u4e00" <= ch <= "\u9fff" for ch in label.value):
+            entry.keys.add(pinyin_key(label.value))
+        if "type" in row:
+            entry.types.add(row["type"].value)
+    return SearchIndex(entries)
+
+
+def index_for(store: Store) -> SearchIndex:
+    """The store's index, built on first use."""
+    with _LOCK:
+        index = _INDEXES.get(id(store))
+        if index is None:
+            index = _INDEXES[id(store)] = build_index(store)
+        return index
+
+
+def group_type(entry: Entry) -> str:
+    """The type a result is grouped under: the most specific known one, else any, else ''."""
+    for suffix in GROUP_ORDER:
+        for type_iri in sorted(entry.types):
+            if type_iri.endswith(suffix):
+                return type_iri
+    return min(entry.types, default="")
