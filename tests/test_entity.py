@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from kg.article_view import build_article_view, paragraph_spans
 from kg.articles import load_articles
 from kg.charts import build_chart
 from kg.config import Settings
-from kg.entity import (
-    build_article_view,
-    build_class_members,
-    build_entity_page,
-    build_home,
-    build_ontology_terms,
-    choose_label,
-    paragraph_spans,
-    quote_anchor,
-)
+from kg.entity import build_entity_page, choose_label, quote_anchor
+from kg.listings import build_class_members, build_home, build_ontology_terms
 from kg.search import index_for
 from kg.store.embedded import EmbeddedStore
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from kg.article_view import build_article_view
 from kg.articles import Article, load_articles
 from kg.charts import build_chart
 from kg.dereference import (
@@ -25,11 +26,7 @@ from kg.dereference import (
     split_suffix,
 )
 from kg.entity import (
-    build_article_view,
-    build_class_members,
     build_entity_page,
-    build_home,
-    build_ontology_terms,
     choose_label,
     entity_exists,
     labels_for,
@@ -37,6 +34,7 @@ from kg.entity import (
     short_name,
 )
 from kg.i18n import COOKIE, pick_language, translations
+from kg.listings import build_class_members, build_home, build_ontology_terms
 from kg.search import group_type, index_for
 from kg.store import Store
 
