@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.guard import check_query
-from kg.namespaces import rebase_bytes
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.executor import Executor, Job, run_job
 
@@ -38,11 +37,6 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
         return RDF_FORMATS_BY_SUFFIX[path.suffix.lower()]
     except KeyError:
         raise ValueError(f"unknown RDF file extension {path.suffix!r} ({path})") from None
-
-
-def rebased_nquads(path: Path, base: str) -> bytes:
-    """The N-Quads file with the canonical base replaced by ``base`` in IRIs (N-Quads IRIs are in <…>)."""
-    return rebase_bytes(path.read_bytes(), base)
 
 
 class EmbeddedStore:

@@ -490,15 +490,9 @@ def _insert_template(quads: list[ox.Quad]) -> str:
 
 
 def served_nquads(settings: Settings) -> bytes:
-    """Exactly what the embedded store serves: the published dataset (reasoned graph at the served base plus the
-    DCAT/VoID catalog graph), or the rebased reasoned graph where kg.publish is not available."""
-    try:
-        from kg.publish import publish
-    except ImportError:  # pragma: no cover - older layout
-        from kg.build import build_dataset
-        from kg.store.embedded import rebased_nquads
+    """Exactly what the embedded store serves: the reasoned graph at the served base plus the catalog graph."""
+    from kg.publish import publish
 
-        return rebased_nquads(build_dataset(settings), settings.base)
     return publish(settings).path("dataset.nq").read_bytes()
 
 
