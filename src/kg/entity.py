@@ -19,7 +19,7 @@ from kg.articles import load_articles
 from kg.i18n import VOCABULARY_LABELS
 from kg.namespaces import prefixes_for
 from kg.normalise import normalise
-from kg.queries import query
+from kg.queries import query, with_values
 from kg.store import Row, Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -262,14 +262,15 @@ def entity_exists(store: Store, iri: str) -> bool:
 
 
 def build_entity_page(store: Store, iri: str, lang: str) -> EntityPage:
-    """The page of one entity, from four queries (outgoing, inbound, evidence, observations)."""
+    """The page of one entity, from five small queries (out, in, evidence, observations found, their details)."""
     base = store.base
     labels = labels_for(store)
     node = ox.NamedNode(iri)
     out_rows = store.select(query("entity_outgoing", base), {"s": node})
     in_rows = store.select(query("entity_inbound", base), {"s": node})
     ev_rows = store.select(query("entity_evidence", base), {"s": node})
-    obs_rows = store.select(query("entity_observations", base), {"s": node})
+    obs_ids = [row["obs"] for row in store.select(query("entity_observation_ids", base), {"s": node})]
+    obs_rows = store.select(with_values(query("entity_observations", base), "obs", obs_ids)) if obs_ids else []
 
     title_texts: dict[str, str] = {}
     description_texts: dict[str, str] = {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+import pyoxigraph as ox
+
 from kg.namespaces import CANONICAL_BASE
 
 #: Query name (file stem) → query text under the canonical base.
@@ -27,3 +29,19 @@ def query(name: str, base: str = CANONICAL_BASE) -> str:
     Raises KeyError if there is no such file.
     """
     return QUERIES[name].replace("<" + CANONICAL_BASE, "<" + base)
+
+
+def with_values(text: str, variable: str, iris: list[ox.NamedNode]) -> str:
+    """Fill the query's empty ``VALUES ?variable { }`` block with IRIs the store itself returned.
+
+    pyoxigraph serialises a NamedNode as ``<…>`` and refuses IRIs with ``<``, ``>`` or spaces, so the block
+    cannot be escaped from; request text never comes here (it is bound as terms).
+
+    >>> with_values("SELECT * { VALUES ?o { } ?o ?p ?v }", "o", [ox.NamedNode("http://x/1")])
+    'SELECT * { VALUES ?o { <http://x/1> } ?o ?p ?v }'
+    """
+    empty = f"VALUES ?{variable} {{ }}"
+    if empty not in text:
+        raise ValueError(f"the query has no empty {empty} block")
+    terms = " ".join(str(ox.NamedNode(iri.value)) for iri in iris)
+    return text.replace(empty, f"VALUES ?{variable} {{ {terms} }}", 1)
