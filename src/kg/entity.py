@@ -253,6 +253,20 @@ def labels_for(store: Store) -> Labels:
         return labels
 
 
+def labels_of(store: Store, rows: list[list[Row]]) -> Labels:
+    """Labels of every IRI the given query rows mention, from one query (a page needs only these)."""
+    iris = {term.value for group in rows for row in group for term in row.values() if isinstance(term, ox.NamedNode)}
+    labels: Labels = {}
+    if iris:
+        nodes = [ox.NamedNode(iri) for iri in sorted(iris)]
+        for row in store.select(with_values(query("labels_of", store.base), "s", nodes)):
+            lang = (row["label"].language or "")[:2]
+            labels.setdefault(row["s"].value, {}).setdefault(lang, row["label"].value)
+    for iri in iris & VOCABULARY_LABELS.keys():
+        labels.setdefault(iri, dict(VOCABULARY_LABELS[iri]))
+    return labels
+
+
 # ---------------------------------------------------------------- building pages
 
 
@@ -262,15 +276,15 @@ def entity_exists(store: Store, iri: str) -> bool:
 
 
 def build_entity_page(store: Store, iri: str, lang: str) -> EntityPage:
-    """The page of one entity, from five small queries (out, in, evidence, observations found, their details)."""
+    """The page of one entity, from six small queries (out, in, evidence, observations, their details, labels)."""
     base = store.base
-    labels = labels_for(store)
     node = ox.NamedNode(iri)
     out_rows = store.select(query("entity_outgoing", base), {"s": node})
     in_rows = store.select(query("entity_inbound", base), {"s": node})
     ev_rows = store.select(query("entity_evidence", base), {"s": node})
     obs_ids = [row["obs"] for row in store.select(query("entity_observation_ids", base), {"s": node})]
     obs_rows = store.select(with_values(query("entity_observations", base), "obs", obs_ids)) if obs_ids else []
+    labels = labels_of(store, [out_rows, in_rows, ev_rows, obs_rows])
 
     title_texts: dict[str, str] = {}
     description_texts: dict[str, str] = {}
