@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.config import Settings
-from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, sparql_prologue
+from kg.namespaces import CANONICAL_BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, sparql_prologue
 
 _GRAPH_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
 
@@ -26,7 +26,8 @@ def collect_stats(settings: Settings) -> dict[str, list[tuple[str, int]]]:
 
     store = EmbeddedStore.open(settings)
     prologue = sparql_prologue(store.base)
-    names = {GRAPH_ASSERTED: "asserted", GRAPH_INFERRED: "inferred", GRAPH_LINKS: "links", GRAPH_ONTOLOGY: "ontology"}
+    names = {GRAPH_ASSERTED: "asserted", GRAPH_INFERRED: "inferred", GRAPH_LINKS: "links", GRAPH_ONTOLOGY: "ontology",
+             CANONICAL_BASE + "data/catalog": "catalog"}
     names = {store.base + iri.split("/dalian-kg/", 1)[1]: name for iri, name in names.items()}
     graphs = [(names.get(r["g"].value, r["g"].value), int(r["n"].value)) for r in store.select(_GRAPH_SIZES)]
     ontology_graph = store.base + "data/ontology"
