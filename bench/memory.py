@@ -161,7 +161,8 @@ def report(runs: list[Run], quads: dict[str, int]) -> str:
         "`kg serve --data <merged file> --store-mode MODE`, gunicorn with 2 sync workers; memory summed over the",
         "process tree (master, 2 workers, their query children) from `/proc/<pid>/smaps_rollup` after the queries",
         f"({WARM_ROUNDS} warm-up rounds from 2 clients at once, then {ROUNDS} timed rounds from one), peak from",
-        "sampling every 0.2 s. *disk cold* builds the RocksDB store on start-up; *disk warm* reuses it.",
+        "sampling every 0.2 s. *disk cold* builds the RocksDB store on start-up (its peak includes the short-lived",
+        "builder process); *disk warm* reuses it.",
         "Latencies are p50 through HTTP, ms. Machine: 2 cores shared with other work; read the ratios.",
         "",
         "| size | quads | mode | start-up s | processes | RSS MiB | PSS MiB | private dirty MiB | peak RSS MiB | "

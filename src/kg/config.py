@@ -25,6 +25,8 @@ class Settings:
     data_files: tuple[str, ...] = ()
     #: URL of an external SPARQL 1.1 endpoint to serve from instead of the embedded store.
     store_url: str = ""
+    #: Embedded store kind: "memory" (bulk-loaded at start-up) or "disk" (a cached RocksDB store opened read-only).
+    store_mode: str = "memory"
     #: Per-query time limit in seconds.
     query_timeout: float = 10.0
     #: Longest accepted query text, in bytes.

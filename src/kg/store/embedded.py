@@ -1,20 +1,46 @@
-"""The embedded store: pyoxigraph in memory, filled from the cached reasoned dataset or the user's files.
+"""The embedded store: pyoxigraph, filled from the cached reasoned dataset or the user's files.
 
 pyoxigraph answers SPARQL 17–37× faster than rdflib's evaluator on this data shape (reference/engines.md);
 rdflib stays the toolkit for parsing, reasoning and SHACL at build time.
+
+Two modes (``Settings.store_mode``):
+
+- ``memory`` (default): bulk-loaded into an in-memory store at start-up, shared with the workers by fork. Reading
+  it dirties its pages, so each worker and query child ends up with a private copy (~3 GB RSS at 1 M triples).
+- ``disk``: bulk-loaded ONCE into a RocksDB directory ``cache_dir/stores/<key>`` (built in a temporary
+  directory, then renamed, so a crash never leaves half a store), and opened read-only by every process that
+  queries it. RocksDB handles are not fork-safe, so each process opens its own on first use (:class:`DiskStore`);
+  the data lives in the page cache, shared by all of them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.errors import StoreUnavailable
 from kg.guard import check_query
 from kg.store import QueryRequest, QueryResponse, Row, Term
-from kg.store.executor import Executor, Job, run_job
+from kg.store.executor import Executor, Job, StoreSource, resolve_store, run_job
+
+STORE_MODES = ("memory", "disk")
+#: Read size when hashing data files (the 1 M-triple file is 250 MB: never hold it whole just to hash it).
+_CHUNK = 1 << 20
+#: Handles opened by another process before a fork: never used, and never dropped either (closing a RocksDB
+#: handle whose background threads did not survive the fork is not safe), just kept alive.
+_INHERITED: list[ox.Store] = []
 
 #: File extension → pyoxigraph format (graphs of TriG / N-Quads stay named graphs).
 RDF_FORMATS_BY_SUFFIX = {
@@ -39,19 +65,146 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
         raise ValueError(f"unknown RDF file extension {path.suffix!r} ({path})") from None
 
 
+@dataclass(frozen=True)
+class Source:
+    """One RDF file to load: its path, parser and the base IRI its relative IRIs resolve against."""
+
+    path: Path
+    format: ox.RdfFormat
+    base_iri: str | None = None
+
+
+class DiskStore:
+    """A read-only on-disk store, opened lazily once per process: call it to get this process's handle.
+
+    Passed to the executor instead of a store, so a forked query child opens its own handle on its first job.
+    The directory never changes while served (the public endpoint is read-only).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pid: int | None = None
+        self._store: ox.Store | None = None
+
+    def __call__(self) -> ox.Store:
+        if self._store is None or self._pid != os.getpid():
+            try:
+                store = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot open the on-disk store {self.path}: {exc}") from None
+            self._forget()
+            self._store, self._pid = store, os.getpid()
+        return self._store
+
+    @property
+    def opened_here(self) -> bool:
+        """This process holds a handle of its own (for tests and diagnostics)."""
+        return self._store is not None and self._pid == os.getpid()
+
+    def _forget(self) -> None:
+        if self._store is not None and self._pid != os.getpid():
+            _INHERITED.append(self._store)
+        self._store, self._pid = None, None
+
+    def close(self) -> None:
+        """Drop this process's handle (an inherited one is only forgotten)."""
+        self._forget()
+
+
+def store_key(sources: Sequence[Source], *, named: bool) -> tuple[str, str]:
+    """(data version, store directory key): sha256 of the data bytes, and of name + bytes of each file, 16 hex.
+
+    The data version matches the memory mode's; the directory key also covers each ``--data`` file's resolved
+    path (its relative IRIs resolve against it) and the pyoxigraph version (the on-disk format).
+    """
+    version, key = hashlib.sha256(), hashlib.sha256(f"pyoxigraph {ox.__version__}\n".encode())
+    for source in sources:
+        if named:
+            key.update(f"{source.path.resolve()}\n".encode())
+        with source.path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                version.update(chunk)
+                key.update(chunk)
+    return version.hexdigest()[:16], key.hexdigest()[:16]
+
+
+def build_disk_store(sources: Sequence[Source], directory: Path) -> Path:
+    """Bulk-load ``sources`` into a RocksDB store at ``directory`` unless it exists; return ``directory``.
+
+    Built in a temporary sibling and renamed into place, so ``directory`` is either complete or absent; when two
+    processes build the same store at once, the first rename wins and the other copy is removed. The load runs in
+    a fresh Python process: bulk loading 1 M triples peaks near 2 GB, which the allocator would otherwise keep in
+    the gunicorn master and hand on to every worker; and a forked builder hangs in RocksDB when its parent has a
+    store open (RocksDB's background threads do not survive a fork).
+
+    :raises OSError: the build failed (the message ends with the builder's error).
+    """
+    if directory.is_dir():
+        return directory
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    spec = {"directory": str(directory),
+            "sources": [[str(s.path), s.format.media_type, s.base_iri] for s in sources]}
+    done = subprocess.run([sys.executable, "-c", "from kg.store.embedded import _build_main; _build_main()"],
+                          input=json.dumps(spec), capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not directory.is_dir():
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise OSError(f"cannot build the on-disk store {directory}: {tail}")
+    return directory
+
+
+def _build_main() -> None:
+    """The builder process: read the JSON spec from stdin and build."""
+    spec = json.load(sys.stdin)
+    sources = [Source(Path(path), ox.RdfFormat.from_media_type(media_type), base_iri)
+               for path, media_type, base_iri in spec["sources"]]
+    _build(sources, Path(spec["directory"]))
+
+
+def _build(sources: Sequence[Source], directory: Path) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        store = ox.Store(str(tmp))
+        for source in sources:
+            store.bulk_load(path=str(source.path), format=source.format, base_iri=source.base_iri)
+        store.flush()
+        store.optimize()  # one compaction: full scans ~25% faster on the read-only store
+        del store  # closes the read-write handle before the directory moves
+        tmp.chmod(0o755)
+        try:
+            tmp.rename(directory)
+        except OSError:
+            if not directory.is_dir():
+                raise
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
+
+
 class EmbeddedStore:
     """pyoxigraph behind the :class:`kg.store.Store` interface."""
 
-    def __init__(self, store: ox.Store, *, base: str, version: str, settings: Settings) -> None:
-        self._store = store
+    def __init__(self, store: StoreSource, *, base: str, version: str, settings: Settings) -> None:
+        self._source = store
         self.base = base
         self._version = version
         self.settings = settings
         self._executor = Executor(store)
 
+    @property
+    def _store(self) -> ox.Store:
+        """This process's store (an on-disk one opens its handle on first use in each process)."""
+        return resolve_store(self._source)
+
     @classmethod
     def open(cls, settings: Settings) -> EmbeddedStore:
-        """Load the user's ``--data`` files, or else the built-in reasoned graph (building it if needed)."""
+        """Load the user's ``--data`` files, or else the built-in reasoned graph (building it if needed).
+
+        :raises ValueError: unknown ``store_mode``.
+        """
+        if settings.store_mode not in STORE_MODES:
+            raise ValueError(f"unknown store mode {settings.store_mode!r} (expected one of {', '.join(STORE_MODES)})")
+        if settings.store_mode == "disk":
+            return cls._open_disk(settings)
         store = ox.Store()
         digest = hashlib.sha256()
         if settings.data_files:
@@ -68,6 +221,25 @@ class EmbeddedStore:
             digest.update(data)
             store.bulk_load(data, ox.RdfFormat.N_QUADS)
         return cls(store, base=settings.base, version=digest.hexdigest()[:16], settings=settings)
+
+    @classmethod
+    def _open_disk(cls, settings: Settings) -> EmbeddedStore:
+        """The same data as the memory mode, in a cached on-disk store (built on the first open); opened lazily."""
+        if settings.data_files:
+            sources = [Source(Path(name), rdf_format_for(Path(name)), Path(name).resolve().as_uri())
+                       for name in settings.data_files]
+        else:
+            from kg.publish import publish
+
+            sources = [Source(publish(settings).path("dataset.nq"), ox.RdfFormat.N_QUADS)]
+        version, key = store_key(sources, named=bool(settings.data_files))
+        directory = build_disk_store(sources, settings.cache_dir / "stores" / key)
+        return cls(DiskStore(directory), base=settings.base, version=version, settings=settings)
+
+    @property
+    def disk_path(self) -> Path | None:
+        """The on-disk store's directory (None in memory mode)."""
+        return self._source.path if isinstance(self._source, DiskStore) else None
 
     def _query(self, query: str, bindings: dict[str, Term] | None):
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
@@ -123,4 +295,6 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._executor.close()
-        self._store = ox.Store()
+        if isinstance(self._source, DiskStore):
+            self._source.close()
+        self._source = ox.Store()

@@ -8,6 +8,9 @@ at most ``timeout`` seconds; past that it SIGKILLs and reaps the child, raises :
 forks a fresh child on the next job. The parent's store is never touched by user queries. The child is
 recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system, and it dies with its
 parent (``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
+
+An on-disk (RocksDB) store must not be used through a handle opened in another process, so the executor can
+be given a callable instead of a store: the child calls it on each job to get a handle of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +39,15 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD", "SIGTTIN",
                   "SIGTTOU", "SIGALRM", "SIGABRT")
+
+
+#: A store, or a callable that returns this process's handle to it (on-disk stores open one per process).
+StoreSource = ox.Store | t.Callable[[], ox.Store]
+
+
+def resolve_store(source: StoreSource) -> ox.Store:
+    """The store to query in this process (calls ``source`` unless it is a store already)."""
+    return source if isinstance(source, ox.Store) else source()
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,7 @@ def run_job(store: ox.Store, job: Job) -> QueryResponse:
         raise QueryError(f"the query could not be evaluated: {exc}") from None
 
 
-def _child_main(conn: Connection, store: ox.Store, parent: int) -> t.NoReturn:
+def _child_main(conn: Connection, store: StoreSource, parent: int) -> t.NoReturn:
     """The child's loop: receive a Job, answer ("ok", QueryResponse) or ("error", status, message)."""
     for name in _RESET_SIGNALS:
         with contextlib.suppress(AttributeError, OSError, ValueError):
@@ -136,7 +148,7 @@ def _child_main(conn: Connection, store: ox.Store, parent: int) -> t.NoReturn:
             except (EOFError, OSError):
                 os._exit(0)
             try:
-                reply: tuple[t.Any, ...] = ("ok", run_job(store, job))
+                reply: tuple[t.Any, ...] = ("ok", run_job(resolve_store(store), job))
             except KgError as exc:
                 reply = ("error", exc.status, str(exc))
             conn.send(reply)
@@ -148,7 +160,7 @@ def _child_main(conn: Connection, store: ox.Store, parent: int) -> t.NoReturn:
 class Executor:
     """One persistent query child per process; :meth:`run` sends a job and waits at most ``timeout`` s."""
 
-    def __init__(self, store: ox.Store, *, max_jobs: int = 500) -> None:
+    def __init__(self, store: StoreSource, *, max_jobs: int = 500) -> None:
         self._store = store
         self._max_jobs = max_jobs
         self._lock = threading.Lock()

@@ -1,0 +1,207 @@
+"""The two embedded store modes answer alike: in memory (bulk-loaded at start-up) and on disk (a cached RocksDB
+store opened read-only, one handle per process). The disk store is built once and reused, and the forked query
+child (time limit included) works on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.config import Settings
+from kg.errors import QueryTimeout
+from kg.store import QueryRequest
+from kg.store.embedded import EmbeddedStore
+
+PROTOCOL = Path(__file__).resolve().parent / "data" / "protocol.trig"
+CUBE = "http://purl.org/linked-data/cube#"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SELECT = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label"
+ASK = 'ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> "大连"@zh }'
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+BOUND = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+EXECUTED = [
+    (SELECT, "application/sparql-results+json"),
+    ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "text/csv"),
+    (ASK, "application/sparql-results+json"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/g/one> { ?s ?p ?o } }", "application/n-triples"),
+    ("DESCRIBE <http://example.org/t/dalian>", "application/n-triples"),
+]
+
+
+def _plain(term: object) -> object:
+    """A term with blank node labels erased (each load picks its own)."""
+    if isinstance(term, ox.BlankNode):
+        return "_:b"
+    if isinstance(term, ox.Triple):
+        return tuple(_plain(x) for x in (term.subject, term.predicate, term.object))
+    return term
+
+
+def _plain_body(body: bytes, media_type: str) -> object:
+    if media_type.endswith("json"):
+        data = json.loads(body)
+        for row in data.get("results", {}).get("bindings", []):
+            for value in row.values():
+                if value["type"] == "bnode":
+                    value["value"] = "b"
+        return data
+    return sorted(line for line in body.decode().splitlines() if not line.startswith("_:"))
+
+
+def write_observations(path: Path, n: int = 1000) -> Path:
+    """3 triples a subject: enough that a three-way cartesian product runs for minutes."""
+    lines = []
+    for i in range(n):
+        s = f"<http://example.org/obs/{i}>"
+        lines.append(f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CUBE}Observation> .")
+        lines.append(f'{s} <http://example.org/value> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+        lines.append(f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "观测 {i}"@zh .')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def observations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_observations(tmp_path_factory.mktemp("data") / "obs.nt")
+
+
+def settings_for(mode: str, cache_dir: Path, *files: Path) -> Settings:
+    return Settings(data_files=tuple(str(f) for f in files or (PROTOCOL,)), store_mode=mode, cache_dir=cache_dir,
+                    query_timeout=10.0)
+
+
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, cache_dir: Path) -> Iterator[EmbeddedStore]:
+    opened = EmbeddedStore.open(settings_for(request.param, cache_dir))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def memory_store(cache_dir: Path) -> Iterator[EmbeddedStore]:
+    opened = EmbeddedStore.open(settings_for("memory", cache_dir))
+    yield opened
+    opened.close()
+
+
+def test_select_ask_construct_match_the_memory_mode(store: EmbeddedStore, memory_store: EmbeddedStore) -> None:
+    for query in (SELECT, LABELS):
+        rows = [{k: _plain(v) for k, v in row.items()} for row in store.select(query)]
+        assert rows == [{k: _plain(v) for k, v in row.items()} for row in memory_store.select(query)]
+        assert rows
+    assert store.ask(ASK) is memory_store.ask(ASK) is True
+    assert sorted(map(str, map(_plain, store.construct(CONSTRUCT)))) == sorted(
+        map(str, map(_plain, memory_store.construct(CONSTRUCT))))
+    bindings = {"s": ox.NamedNode("http://example.org/t/dalian")}
+    assert store.select(BOUND, bindings) == memory_store.select(BOUND, bindings)
+    assert len(store.select(BOUND, bindings)) == 2
+    assert store.data_version() == memory_store.data_version()
+
+
+def test_execute_in_the_query_child_matches_the_memory_mode(store: EmbeddedStore, memory_store: EmbeddedStore) -> None:
+    for query, media_type in EXECUTED:
+        request = QueryRequest(query=query, media_type=media_type)
+        got, want = store.execute(request), memory_store.execute(request)
+        assert (got.media_type, got.query_form, got.row_count, got.truncated) == (
+            want.media_type, want.query_form, want.row_count, want.truncated)
+        assert _plain_body(got.body, got.media_type) == _plain_body(want.body, want.media_type)
+        local = store.execute(request, isolated=False)
+        assert _plain_body(local.body, local.media_type) == _plain_body(got.body, got.media_type)
+
+
+def test_disk_store_is_built_once_and_reused(tmp_path: Path) -> None:
+    first = EmbeddedStore.open(settings_for("disk", tmp_path))
+    path = first.disk_path
+    assert path is not None and path.parent == tmp_path / "stores" and len(path.name) == 16
+    before = path.stat()
+    assert first.select(LABELS)
+    first.close()
+    second = EmbeddedStore.open(settings_for("disk", tmp_path))
+    assert second.disk_path == path
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not rebuilt
+    assert [p.name for p in (tmp_path / "stores").iterdir()] == [path.name]  # no temporary directory left
+    assert second.select(LABELS)
+    second.close()
+
+
+def test_disk_store_key_covers_the_data(tmp_path: Path, observations: Path) -> None:
+    one = EmbeddedStore.open(settings_for("disk", tmp_path))
+    two = EmbeddedStore.open(settings_for("disk", tmp_path, PROTOCOL, observations))
+    assert one.disk_path != two.disk_path
+    assert one.data_version() != two.data_version()
+    assert len(two.select(f"SELECT ?s WHERE {{ ?s a <{CUBE}Observation> }}")) == 1000
+    one.close()
+    two.close()
+
+
+def test_disk_child_opens_its_own_handle(tmp_path: Path) -> None:
+    """The executor child queries without the parent ever opening the store, and after the parent did."""
+    disk = EmbeddedStore.open(settings_for("disk", tmp_path))
+    count = QueryRequest(query="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", media_type="text/csv")
+    try:
+        assert disk.execute(count).body.splitlines()[1] == b"9"
+        assert not disk._source.opened_here  # the child opened it, not this process
+        assert disk.select(LABELS)  # now this process has a handle too
+        assert disk._source.opened_here
+        disk._executor.close()  # the next child is forked from a process holding a handle
+        assert disk.execute(count).body.splitlines()[1] == b"9"
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - a forked "worker" must not use the inherited handle
+            code = 1
+            try:
+                if disk.select(LABELS) and disk._source.opened_here:
+                    code = 0
+            finally:
+                os.write(write, bytes([code]))
+                os._exit(0)
+        os.close(write)
+        assert os.read(read, 1) == b"\x00"
+        os.close(read)
+        os.waitpid(pid, 0)
+    finally:
+        disk.close()
+
+
+def test_disk_time_limit_then_the_next_query_works(tmp_path: Path, observations: Path) -> None:
+    disk = EmbeddedStore.open(settings_for("disk", tmp_path, observations))
+    try:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            disk.execute(QueryRequest(query=CARTESIAN, timeout=1.0))
+        assert time.monotonic() - started < 5
+        answer = disk.execute(QueryRequest(query="ASK { ?s ?p ?o }"))
+        assert json.loads(answer.body)["boolean"] is True
+    finally:
+        disk.close()
+
+
+def test_unknown_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="store mode"):
+        EmbeddedStore.open(settings_for("floppy", tmp_path))
+
+
+def test_store_mode_from_the_environment() -> None:
+    assert Settings.from_env({"KG_STORE_MODE": "disk"}).store_mode == "disk"
+    assert Settings.from_env({}).store_mode == "memory"
+
+
+def test_a_failed_build_leaves_no_store(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
+    with pytest.raises(OSError, match="cannot build the on-disk store"):
+        EmbeddedStore.open(settings_for("disk", tmp_path / "cache", broken))
+    assert list((tmp_path / "cache" / "stores").iterdir()) == []
