@@ -16,6 +16,7 @@ import requests
 
 from kg.config import Settings
 from kg.web import create_app
+from observations import write_observations
 from server import running_server
 
 TIMEOUT = 1.0
@@ -27,15 +28,7 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def write_data(path: Path) -> Path:
     """A few thousand triples shaped like observations."""
-    lines = []
-    for i in range(N_SUBJECTS):
-        s = f"<http://example.org/obs/{i}>"
-        lines.append(f"{s} a <http://purl.org/linked-data/cube#Observation> .".replace(
-            " a ", " <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "))
-        lines.append(f'{s} <http://example.org/value> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
-        lines.append(f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "观测 {i}"@zh .')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_observations(path, N_SUBJECTS)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from kg.config import Settings
 from kg.errors import QueryTimeout
 from kg.store import QueryRequest
 from kg.store.embedded import EmbeddedStore
+from observations import write_observations
 
 PROTOCOL = Path(__file__).resolve().parent / "data" / "protocol.trig"
 CUBE = "http://purl.org/linked-data/cube#"
@@ -53,18 +54,6 @@ def _plain_body(body: bytes, media_type: str) -> object:
                     value["value"] = "b"
         return data
     return sorted(line for line in body.decode().splitlines() if not line.startswith("_:"))
-
-
-def write_observations(path: Path, n: int = 1000) -> Path:
-    """3 triples a subject: enough that a three-way cartesian product runs for minutes."""
-    lines = []
-    for i in range(n):
-        s = f"<http://example.org/obs/{i}>"
-        lines.append(f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CUBE}Observation> .")
-        lines.append(f'{s} <http://example.org/value> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
-        lines.append(f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "观测 {i}"@zh .')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
