@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
@@ -109,3 +111,17 @@ def rebase_bytes(data: bytes, base: str) -> bytes:
     if base == CANONICAL_BASE:
         return data
     return data.replace(b"<" + CANONICAL_BASE.encode(), b"<" + base.encode())
+
+
+def compact(iri: str, prefixes: dict[str, str]) -> str | None:
+    """The prefixed name of ``iri`` under the longest matching namespace, or None.
+
+    >>> compact("http://x/id/org/neusoft", {"orgs": "http://x/id/org/", "x": "http://x/"})
+    'orgs:neusoft'
+    """
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return None
+    name = next(n for n, ns in prefixes.items() if ns == best)
+    local = iri[len(best) :]
+    return f"{name}:{local}" if re.fullmatch(r"[\w.-]*", local) else None

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from kg.config import Settings
-from kg.namespaces import CANONICAL_BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, sparql_prologue
+from kg.namespaces import (
+    CANONICAL_BASE,
+    GRAPH_ASSERTED,
+    GRAPH_INFERRED,
+    GRAPH_LINKS,
+    GRAPH_ONTOLOGY,
+    compact,
+    prefixes_for,
+    sparql_prologue,
+)
 
 _GRAPH_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
 
@@ -32,7 +41,7 @@ def collect_stats(settings: Settings) -> dict[str, list[tuple[str, int]]]:
     graphs = [(names.get(r["g"].value, r["g"].value), int(r["n"].value)) for r in store.select(_GRAPH_SIZES)]
     ontology_graph = store.base + "data/ontology"
     classes = [
-        (_short(r["class"].value, store.base), int(r["n"].value))
+        (compact(r["class"].value, prefixes_for(store.base)) or r["class"].value, int(r["n"].value))
         for r in store.select(prologue + _ENTITIES_PER_CLASS % {"ontology": ontology_graph})
     ]
     per_org = [
@@ -44,15 +53,6 @@ def collect_stats(settings: Settings) -> dict[str, list[tuple[str, int]]]:
         "entities per class": classes,
         "observations per organisation": per_org,
     }
-
-
-def _short(iri: str, base: str) -> str:
-    from kg.namespaces import prefixes_for
-
-    for prefix, namespace in sorted(prefixes_for(base).items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def format_stats(settings: Settings) -> str:

@@ -39,10 +39,7 @@ def validate_all(settings: Settings) -> list[str]:
     dataset = reasoned_dataset(settings)
     inferred = dataset.graph(URIRef(GRAPH_INFERRED))
     everything = union_graph(dataset)
-    asserted_and_ontology = Graph()
-    for triple in everything:
-        if triple not in inferred:
-            asserted_and_ontology.add(triple)
+    asserted_and_ontology = union_graph(dataset, exclude=(GRAPH_INFERRED,))
     shapes = Graph().parse(settings.root / "ontology" / "shapes.ttl", format="turtle")
     problems = shacl_problems(everything, shapes)
     problems += list(check_quotes(everything))

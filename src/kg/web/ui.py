@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from kg.config import REPO_ROOT
 from kg.errors import KgError
-from kg.namespaces import CANONICAL_BASE, prefixes_for
+from kg.namespaces import CANONICAL_BASE, compact, prefixes_for
 from kg.store import QueryRequest, Store
 
 log = logging.getLogger(__name__)
@@ -221,20 +221,6 @@ def example_queries(base: str = CANONICAL_BASE) -> list[ExampleQuery]:
 
 
 # --- results -----------------------------------------------------------------------------------------------------
-
-
-def compact(iri: str, prefixes: dict[str, str]) -> str | None:
-    """The prefixed name of ``iri`` under the longest matching namespace, or None.
-
-    >>> compact("http://x/id/org/neusoft", {"orgs": "http://x/id/org/", "x": "http://x/"})
-    'orgs:neusoft'
-    """
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return None
-    name = next(n for n, ns in prefixes.items() if ns == best)
-    local = iri[len(best) :]
-    return f"{name}:{local}" if re.fullmatch(r"[\w.-]*", local) else None
 
 
 def cell_for(term: object, base: str, prefixes: dict[str, str]) -> Cell:
