@@ -12,15 +12,16 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so test modules can `from server import running_server`
 
-from kg.config import SHARED_DIR  # noqa: E402
 from server import free_port, running_server  # noqa: E402
 from virtuoso import virtuoso_server  # noqa: E402
 
-W3C_DATASET = SHARED_DIR / "w3c" / "sparql11-protocol" / "dataset.trig"
+#: The W3C SPARQL 1.1 Protocol test data, vendored with its licence (tests/data/w3c/sparql11-protocol/LICENSE.md).
+W3C_DIR = TESTS / "data" / "w3c" / "sparql11-protocol"
+W3C_DATASET = W3C_DIR / "dataset.trig"
 
 
 #: The backends the HTTP suites run against: pyoxigraph in the server, and a real Virtuoso behind `--store`.
-BACKENDS = ["embedded", "virtuoso"]
+BACKENDS = ["embedded", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
 
 
 @contextlib.contextmanager

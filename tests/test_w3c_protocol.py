@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol test suite, run from its manifest against a real `kg serve`.
 
-Every test of ../shared/w3c/sparql11-protocol/protocol/manifest.ttl becomes one pytest case. Query-side
+Every test of tests/data/w3c/sparql11-protocol/protocol/manifest.ttl (vendored) becomes one pytest case. Query-side
 tests must pass as written. This endpoint is read-only, so on update-side tests every update request must be
 refused (4xx), and the queries that follow must answer normally and show the store unchanged (their expected
 ``true`` would need the refused update, so ``false`` is required).
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,9 +19,8 @@ import requests
 from rdflib import RDF, Namespace
 from rdflib.collection import Collection
 
-from kg.config import SHARED_DIR
 
-MANIFEST = SHARED_DIR / "w3c" / "sparql11-protocol" / "protocol" / "manifest.ttl"
+MANIFEST = Path(__file__).resolve().parent / "data" / "w3c" / "sparql11-protocol" / "protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
