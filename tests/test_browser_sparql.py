@@ -92,3 +92,24 @@ def test_plain_form_without_javascript(server: str) -> None:
             page.wait_for_selector("#kg-results, .kg-error")
             assert page.locator(".kg-error").count() == 0, page.locator(".kg-error").inner_text()
         assert blocked == [], blocked
+
+
+def test_home_page_example_links_open_with_their_query_and_results(server: str) -> None:
+    """Each example link on the home page opens the editor with that query, runs it, and shows rows, no error."""
+    if yasgui_dir_for(Path(REPO_ROOT) / "node_modules") is None:
+        missing("node_modules not installed (run scripts/setup)")
+    with chromium_page() as page:
+        blocked = block_other_hosts(page, server.rstrip("/"))
+        page.goto(server)
+        hrefs = [a.get_attribute("href") for a in page.locator("a[href^='/sparql?query=']").all()]
+        assert hrefs, "the home page offers example queries"
+        for href in hrefs:
+            page.goto(server.rstrip("/") + href)
+            page.wait_for_function("() => window.yasgui && window.yasgui.getTab()")
+            wanted = page.evaluate("() => JSON.parse(document.getElementById('kg-sparql-config').textContent).query")
+            assert page.evaluate("() => window.yasgui.getTab().getQuery()") == wanted
+            page.wait_for_selector(".yasr .yasr_response_chip:not(.empty)")
+            assert page.locator(".yasr .errorResult").count() == 0, (href, page.locator(".yasr").inner_text())
+            assert page.locator(".yasr table tbody tr").count() >= 1, (href, page.locator(".yasr").inner_text())
+        screenshot(page, "sparql-from-home-link")
+        assert blocked == [], blocked

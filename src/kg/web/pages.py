@@ -116,7 +116,7 @@ def examples() -> list:
         from kg.web.ui import example_queries
     except ImportError:
         return []
-    return example_queries()
+    return example_queries(get_store().base)
 
 
 @bp.route("/")

@@ -34,6 +34,12 @@
 
   var tab = yasgui.getTab();
   if (tab && tab.getEndpoint && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
+  // A ?query= link (home page examples, "SPARQL for this view") opens with that query and runs it; YASGUI's
+  // persisted tab would otherwise show the last query typed instead.
+  if (tab && cfg.query) {
+    tab.setQuery(cfg.query);
+    tab.query();
+  }
 
   // YASR's sanitiser sets target=_blank on every link it draws: entity links (under the graph's base) are
   // pages of this site and open in place; other IRIs keep opening in a new window.
