@@ -19,7 +19,6 @@ import requests
 from rdflib import RDF, Namespace
 from rdflib.collection import Collection
 
-
 MANIFEST = Path(__file__).resolve().parent / "data" / "w3c" / "sparql11-protocol" / "protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg.articles import load_articles
 from kg.i18n import VOCABULARY_LABELS
-from kg.namespaces import prefixes_for
+from kg.namespaces import compact, prefixes_for
 from kg.normalise import normalise
 from kg.queries import query, with_values
 from kg.store import Row, Store
@@ -158,11 +158,13 @@ def choose_label(texts: dict[str, str], lang: str, fallback_text: str) -> Label:
 
 
 def short_name(iri: str, base: str) -> str:
-    """A prefixed name (``orgs:neusoft``) or the IRI's last segment, for resources without labels."""
-    for prefix, namespace in prefixes_for(base).items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+    """A prefixed name under the longest matching namespace (``orgs:neusoft``), else the IRI's last segment.
+
+    >>> short_name("http://h/id/org/neusoft", "http://h/")
+    'orgs:neusoft'
+    """
+    prefixes = {name: ns for name, ns in prefixes_for(base).items() if len(iri) > len(ns)}
+    return compact(iri, prefixes) or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
 def term_anchor(iri: str, base: str) -> str:

@@ -47,7 +47,8 @@ class SearchIndex:
         return hits[:limit]
 
 
-_INDEXES: dict[int, SearchIndex] = {}
+#: Built indexes by (store, data version): a new data version never reuses an old index.
+_INDEXES: dict[tuple[int, str], SearchIndex] = {}
 _LOCK = threading.Lock()
 
 
@@ -79,11 +80,14 @@ def build_index(store: Store) -> SearchIndex:
 
 
 def index_for(store: Store) -> SearchIndex:
-    """The store's index, built on first use."""
+    """The store's index for its current data version, built on first use."""
+    key = (id(store), store.data_version())
     with _LOCK:
-        index = _INDEXES.get(id(store))
+        index = _INDEXES.get(key)
         if index is None:
-            index = _INDEXES[id(store)] = build_index(store)
+            for stale in [k for k in _INDEXES if k[0] == key[0]]:
+                del _INDEXES[stale]
+            index = _INDEXES[key] = build_index(store)
         return index
 
 
