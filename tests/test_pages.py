@@ -40,17 +40,22 @@ def own_triples(store, iri: str) -> int:
     return int(rows[0]["n"].value)
 
 
+NT_FORMAT = next(f for f in RDF_FORMATS if f.media_type == "application/n-triples")
+
+
 def test_every_entity_answers_in_html_and_rdf(store, client):
     iris = subjects(store)
     assert len(iris) > 100
-    for iri in iris:
+    for index, iri in enumerate(iris):
         path = "/" + iri[len(store.base):]
         if "#" in path:
             continue  # hash terms are described by their document (def/ontology)
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 200, path
         assert response.headers["Vary"].startswith("Accept")
-        for fmt in RDF_FORMATS:
+        # every entity in N-Triples (cheap to parse); every format for every 25th entity and a hub
+        formats = RDF_FORMATS if (index % 25 == 0 or path == "/id/org/neusoft") else [NT_FORMAT]
+        for fmt in formats:
             response = client.get(path, headers={"Accept": fmt.media_type})
             assert response.status_code == 200, (path, fmt.media_type)
             assert response.mimetype == fmt.media_type
