@@ -34,6 +34,7 @@ EXTERNAL_SOURCES = {
     "http://dbpedia.org/resource/": "DBpedia",
     "https://sws.geonames.org/": "GeoNames",
     "http://sws.geonames.org/": "GeoNames",
+    "https://ror.org/": "ROR",
     "https://creativecommons.org/": "Creative Commons",
 }
 CHART_KINDS = ("baseline", "reached", "target")
