@@ -16,8 +16,7 @@ from kg.config import Settings
 from kg.errors import QueryError
 from kg.guard import check_query
 from kg.namespaces import CANONICAL_BASE
-from kg.store import QueryRequest
-from kg.store.embedded import EmbeddedStore
+from kg.store import QueryRequest, open_store
 
 
 def format_table(body: bytes) -> str:
@@ -45,7 +44,7 @@ def run_local_query(settings: Settings, query_text: str, fmt: str) -> str:
         if media_type is None or media_type == negotiate.HTML:
             raise QueryError(f"format {fmt!r} is not available for this query")
     # locally there is no served address: keep the canonical IRIs the files and examples are written with
-    store = EmbeddedStore.open(replace(settings, base_iri=settings.base_iri or CANONICAL_BASE))
+    store = open_store(replace(settings, store_url="", base_iri=settings.base_iri or CANONICAL_BASE))
     try:
         response = store.execute(QueryRequest(query=query_text, media_type=media_type, max_rows=0), isolated=False)
     finally:

@@ -1,53 +1,34 @@
-"""``kg stats``: what is in the graph, counted from the built store."""
+"""``kg stats``: what is in the graph, counted from the built store (the queries are in ``kg/queries/stats_*.rq``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.config import Settings
-from kg.namespaces import (
-    CANONICAL_BASE,
-    GRAPH_ASSERTED,
-    GRAPH_INFERRED,
-    GRAPH_LINKS,
-    GRAPH_ONTOLOGY,
-    compact,
-    prefixes_for,
-    sparql_prologue,
-)
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY, compact, prefixes_for, rebase
+from kg.queries import query
+from kg.store import open_store
 
-_GRAPH_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
-
-_ENTITIES_PER_CLASS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?class } FILTER(?g != <%(ontology)s>)
-  FILTER(STRSTARTS(STR(?s), STR(dkg:)) = false)
-} GROUP BY ?class ORDER BY DESC(?n) ?class"""
-
-_OBSERVATIONS_PER_ORG = """
-SELECT ?org (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?obs) AS ?n) WHERE {
-  ?obs a qb:Observation ; dkg:responsibleOrganization ?org .
-  OPTIONAL { ?org rdfs:label ?label FILTER(LANG(?label) = "en") }
-} GROUP BY ?org ORDER BY DESC(?n)"""
+#: Short names of the named graphs (under the canonical base).
+GRAPH_NAMES = {GRAPH_ASSERTED: "asserted", GRAPH_INFERRED: "inferred", GRAPH_LINKS: "links",
+               GRAPH_ONTOLOGY: "ontology", GRAPH_ASSERTED.rsplit("/", 1)[0] + "/catalog": "catalog"}
 
 
 def collect_stats(settings: Settings) -> dict[str, list[tuple[str, int]]]:
-    """Counts by named graph, by class and by responsible organisation."""
-    from kg.store.embedded import EmbeddedStore
-
-    store = EmbeddedStore.open(settings)
-    prologue = sparql_prologue(store.base)
-    names = {GRAPH_ASSERTED: "asserted", GRAPH_INFERRED: "inferred", GRAPH_LINKS: "links", GRAPH_ONTOLOGY: "ontology",
-             CANONICAL_BASE + "data/catalog": "catalog"}
-    names = {store.base + iri.split("/dalian-kg/", 1)[1]: name for iri, name in names.items()}
-    graphs = [(names.get(r["g"].value, r["g"].value), int(r["n"].value)) for r in store.select(_GRAPH_SIZES)]
-    ontology_graph = store.base + "data/ontology"
-    classes = [
-        (compact(r["class"].value, prefixes_for(store.base)) or r["class"].value, int(r["n"].value))
-        for r in store.select(prologue + _ENTITIES_PER_CLASS % {"ontology": ontology_graph})
-    ]
-    per_org = [
-        (r["name"].value if "name" in r else r["org"].value, int(r["n"].value))
-        for r in store.select(prologue + _OBSERVATIONS_PER_ORG)
-    ]
+    """Counts by named graph, by class and by responsible organisation (the embedded store of ``settings``)."""
+    store = open_store(replace(settings, store_url=""))
+    try:
+        base = store.base
+        names = {rebase(iri, base): name for iri, name in GRAPH_NAMES.items()}
+        graphs = [(names.get(r["g"].value, r["g"].value), int(r["triples"].value))
+                  for r in store.select(query("sd_graph_sizes", base))]
+        prefixes = prefixes_for(base)
+        classes = [(compact(r["class"].value, prefixes) or r["class"].value, int(r["n"].value))
+                   for r in store.select(query("stats_entities_per_class", base))]
+        per_org = [(r["name"].value if "name" in r else r["org"].value, int(r["n"].value))
+                   for r in store.select(query("stats_observations_per_org", base))]
+    finally:
+        store.close()
     return {
         "triples per graph": sorted(graphs),
         "entities per class": classes,

@@ -65,8 +65,11 @@ class Store(t.Protocol):
         """Run a CONSTRUCT/DESCRIBE of the app's own."""
         ...
 
-    def execute(self, request: QueryRequest) -> QueryResponse:
-        """Run a user's query under the time and row limits and serialise it (the /sparql endpoint)."""
+    def execute(self, request: QueryRequest, *, isolated: bool = True) -> QueryResponse:
+        """Run a user's query under the time and row limits and serialise it (the /sparql endpoint).
+
+        ``isolated=False`` (the local CLI only) may run it in this process without a time limit.
+        """
         ...
 
     def data_version(self) -> str:
