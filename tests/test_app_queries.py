@@ -24,6 +24,10 @@ VALUES_QUERIES = {"entity_observations": "obs", "labels_of": "s"}
 NOT_ROWS = {"entity_exists", "entity_describe", "graph_triples"}
 
 
+#: Queries run on another graph than the store's (pySHACL's validation report): parsed only.
+ELSEWHERE = {"shacl_violations"}
+
+
 @pytest.fixture(scope="module")
 def store():
     opened = open_store(Settings.from_env())
@@ -51,6 +55,8 @@ def test_app_query_parses_and_answers(store, name: str) -> None:
     text = "".join(f"PREFIX {n}: <{i}>\n" for n, i in own.items()) + query(name, store.base)
     ox.Store().query(text.replace("VALUES ?obs { }", "VALUES ?obs { <urn:x> }")
                      .replace("VALUES ?s { }", "VALUES ?s { <urn:x> }"))  # SyntaxError if it does not parse
+    if name in ELSEWHERE:
+        return
     if name in VALUES_QUERIES:
         variable = VALUES_QUERIES[name]
         nodes = [row["obs"] for row in store.select(query("entity_observation_ids", store.base),

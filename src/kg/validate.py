@@ -15,6 +15,7 @@ from kg.checks import check_quotes, check_values
 from kg.config import Settings
 from kg.load import union_graph
 from kg.namespaces import GRAPH_INFERRED
+from kg.queries import query
 from kg.reason import inconsistencies
 
 
@@ -25,13 +26,8 @@ def shacl_problems(data: Graph, shapes: Graph) -> list[str]:
     conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
     if conforms:
         return []
-    query = """
-        PREFIX sh: <http://www.w3.org/ns/shacl#>
-        SELECT ?focus ?path ?message WHERE {
-          ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity sh:Violation .
-          OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:resultMessage ?message }
-        } ORDER BY ?focus ?path"""
-    return [f"SHACL {row.focus} {row.path or ''}: {row.message or ''}".strip() for row in report.query(query)]
+    rows = report.query(query("shacl_violations"))
+    return [f"SHACL {row.focus} {row.path or ''}: {row.message or ''}".strip() for row in rows]
 
 
 def validate_all(settings: Settings) -> list[str]:
