@@ -7,7 +7,6 @@ fallback flag), links already resolved to local paths or named outbound sources,
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.articles import load_articles
 from kg.i18n import VOCABULARY_LABELS
+from kg.memo import memo
 from kg.namespaces import compact, prefixes_for
 from kg.normalise import normalise
 from kg.queries import query, with_values
@@ -236,24 +236,21 @@ def is_true(term: ox.Literal | None) -> bool:
 # ---------------------------------------------------------------- labels (read once per store)
 
 Labels = dict[str, dict[str, str]]
-_LABELS: dict[tuple[int, str], Labels] = {}
-_LABELS_LOCK = threading.Lock()
 
 
 def labels_for(store: Store) -> Labels:
-    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query the first time a store is seen."""
-    key = (id(store), store.data_version())
-    with _LABELS_LOCK:
-        labels = _LABELS.get(key)
-        if labels is None:
-            labels = {}
-            for row in store.select(query("labels", store.base)):
-                lang = (row["label"].language or "")[:2]
-                labels.setdefault(row["s"].value, {}).setdefault(lang, row["label"].value)
-            for iri, texts in VOCABULARY_LABELS.items():
-                labels.setdefault(iri, dict(texts))
-            _LABELS[key] = labels
-        return labels
+    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query per data version (kg.memo)."""
+    return memo(store, "labels", _read_labels)
+
+
+def _read_labels(store: Store) -> Labels:
+    labels: Labels = {}
+    for row in store.select(query("labels", store.base)):
+        lang = (row["label"].language or "")[:2]
+        labels.setdefault(row["s"].value, {}).setdefault(lang, row["label"].value)
+    for iri, texts in VOCABULARY_LABELS.items():
+        labels.setdefault(iri, dict(texts))
+    return labels
 
 
 def labels_of(store: Store, rows: list[list[Row]]) -> Labels:

@@ -18,6 +18,7 @@ from kg.entity import (
     term_anchor,
     texts_of,
 )
+from kg.memo import memo
 from kg.queries import query
 from kg.store import Store
 
@@ -115,15 +116,21 @@ class HomeGroup:
 
 
 def build_home(store: Store, lang: str) -> tuple[dict[str, int], list[HomeGroup]]:
-    """Counts (one query) and the entry points (one query)."""
-    rows = store.select(query("home_counts", store.base))
-    counts = {k: int(v.value) for k, v in rows[0].items()} if rows else {}
+    """Counts and entry points: two queries once per data version (kg.memo), links in ``lang`` per request."""
+    counts, entries = memo(store, "home", _home_rows)
+    labels = labels_for(store)
     groups: dict[str, HomeGroup] = {}
-    for row in store.select(query("home_entries", store.base)):
-        key = row["group"].value
+    for key, item in entries:
         groups.setdefault(key, HomeGroup(key, [])).items.append(
-            make_link(row["item"].value, labels_for(store).get(row["item"].value, {}), lang, store.base))
+            make_link(item, labels.get(item, {}), lang, store.base))
     for group in groups.values():
         group.items.sort(key=lambda k: k.label.text.casefold())
     order = ["agencies", "articles", "indicators"]
     return counts, [groups[k] for k in order if k in groups]
+
+
+def _home_rows(store: Store) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    rows = store.select(query("home_counts", store.base))
+    counts = {k: int(v.value) for k, v in rows[0].items()} if rows else {}
+    entries = [(row["group"].value, row["item"].value) for row in store.select(query("home_entries", store.base))]
+    return counts, entries

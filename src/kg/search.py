@@ -6,12 +6,12 @@ needs no query per request.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from pypinyin import lazy_pinyin
 
+from kg.memo import memo
 from kg.queries import query
 from kg.store import Store
 
@@ -47,9 +47,6 @@ class SearchIndex:
         return hits[:limit]
 
 
-#: Built indexes by (store, data version): a new data version never reuses an old index.
-_INDEXES: dict[tuple[int, str], SearchIndex] = {}
-_LOCK = threading.Lock()
 
 
 def pinyin_key(label: str) -> str:
@@ -80,15 +77,8 @@ def build_index(store: Store) -> SearchIndex:
 
 
 def index_for(store: Store) -> SearchIndex:
-    """The store's index for its current data version, built on first use."""
-    key = (id(store), store.data_version())
-    with _LOCK:
-        index = _INDEXES.get(key)
-        if index is None:
-            for stale in [k for k in _INDEXES if k[0] == key[0]]:
-                del _INDEXES[stale]
-            index = _INDEXES[key] = build_index(store)
-        return index
+    """The store's index for its current data version, built on first use (kg.memo)."""
+    return memo(store, "search-index", build_index)
 
 
 def group_type(entry: Entry) -> str:
