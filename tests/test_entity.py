@@ -131,3 +131,24 @@ def test_ontology_and_class_pages(store):
     assert any(p.domains or p.ranges for p in properties)
     members = build_class_members(store, store.base + "def/ontology#GovernmentAgency", "zh")
     assert any(m.link.href == "/id/org/dalian-health-commission" for m in members)
+
+
+def test_charts_never_mix_areas_and_label_every_bar_with_its_period(store):
+    """Every chart series is one indicator in one area; every bar names its period (the SVG's data)."""
+    checked = 0
+    for path in ("id/org/dalian-health-commission", "id/org/dalian-civil-affairs-bureau", "id/org/neusoft",
+                 "def/indicator/life-expectancy", "id/division/210200"):
+        page = build_entity_page(store, store.base + path, "en")
+        chart = build_chart(page.observations)
+        if chart is None:
+            continue
+        rows = {(r.indicator.label.text, r.kind): r for r in page.observations}
+        for group in chart.groups:
+            series = [r for r in page.observations if group.title.startswith(r.indicator.label.text)]
+            areas = {r.area.iri for r in series if r.area is not None and group.title.endswith(r.area.label.text)}
+            assert len(areas) <= 1, (path, group.title, areas)
+            for bar in group.bars:
+                assert any(r.period and r.period in bar.text for r in series), (path, bar.text)
+            checked += 1
+        assert rows
+    assert checked >= 3

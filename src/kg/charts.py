@@ -49,25 +49,31 @@ class Chart:
 
 
 def build_chart(rows: list[ObservationRow]) -> Chart | None:
-    """A chart of the indicators with two or more of baseline / reached / target (else of every one with any).
+    """A chart of the series with two or more of baseline / reached / target (else of every one with any).
 
-    Returns None when no observation has such a value.
+    A series is one indicator in one area: values of different areas (Dalian's reached value, China's planning
+    standard) are never drawn as one bar pair, and every bar says its kind, period and value. Bars run in time
+    order (baseline → reached → target). Returns None when no observation has such a value.
     """
-    by_indicator: dict[str, list[ObservationRow]] = {}
+    by_series: dict[tuple[str, str], list[ObservationRow]] = {}
     for row in rows:
         if row.kind_key in CHART_KINDS and row.number is not None:
-            by_indicator.setdefault(row.indicator.iri, []).append(row)
-    compared = [values for values in by_indicator.values() if len(values) > 1]
+            area = row.area.iri if row.area is not None else ""
+            by_series.setdefault((row.indicator.iri, area), []).append(row)
+    compared = [values for values in by_series.values() if len(values) > 1]
     groups: list[IndicatorChart] = []
     y = 0
-    for values in compared or list(by_indicator.values()):
-        values.sort(key=lambda r: CHART_KINDS.index(r.kind_key))
+    for values in compared or list(by_series.values()):
+        values.sort(key=lambda r: (CHART_KINDS.index(r.kind_key), r.period))
         top = max(abs(r.number) for r in values if r.number is not None) or Decimal(1)
-        group = IndicatorChart(values[0].indicator.label.text, slope_text(values), y)
+        area = values[0].area.label.text if values[0].area is not None else ""
+        title = f"{values[0].indicator.label.text} · {area}" if area else values[0].indicator.label.text
+        group = IndicatorChart(title, slope_text(values), y)
         y += ROW_HEIGHT + 4
         for row in values:
             width = max(2, int(BAR_AREA * abs(row.number) / top)) if row.number is not None else 2
-            text = f"{row.kind} {format_number(str(row.number))} {row.unit_word}".strip()
+            when = f" {row.period}" if row.period else ""
+            text = f"{row.kind}{when}: {format_number(str(row.number))} {row.unit_word}".strip()
             group.bars.append(Bar(y, width, KIND_CLASSES[row.kind_key], row.kind, text, width + 6))
             y += ROW_HEIGHT
         y += 10
