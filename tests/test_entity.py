@@ -152,3 +152,12 @@ def test_charts_never_mix_areas_and_label_every_bar_with_its_period(store):
             checked += 1
         assert rows
     assert checked >= 3
+
+
+def test_a_parent_indicator_shows_its_sub_indicators_figures(store):
+    """最低生活保障标准 has no observations of its own: its page shows the urban and rural series together."""
+    page = build_entity_page(store, store.base + "def/indicator/minimum-living-standard", "en")
+    indicators = {row.indicator.iri.rsplit("/", 1)[-1] for row in page.observations}
+    assert {"urban-minimum-living-standard", "rural-minimum-living-standard"} <= indicators
+    chart = build_chart(page.observations)
+    assert chart is not None and len(chart.groups) >= 2
