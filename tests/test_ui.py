@@ -208,3 +208,10 @@ def test_repository_examples_parse() -> None:
     for path in files:
         example = ui.parse_example(path)
         assert example.title_zh and example.title_en and example.query.strip(), path
+
+
+def test_the_query_page_follows_the_language_cookie(client) -> None:
+    """After ?lang=en on any page sets the cookie, /sparql answers in English too (one language picker)."""
+    client.get("/?lang=en")
+    page = client.get("/sparql", headers={"Accept": "text/html", "Accept-Language": "zh"})
+    assert '<html lang="en"' in page.get_data(as_text=True)

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from kg.config import REPO_ROOT
 from kg.errors import KgError
+from kg.i18n import COOKIE, pick_language
 from kg.namespaces import CANONICAL_BASE, compact, prefixes_for
 from kg.store import QueryRequest, Store
 
@@ -268,11 +269,9 @@ def result_table(body: bytes, media_type: str, base: str, truncated: bool = Fals
 
 
 def page_lang() -> str:
-    """``?lang=zh|en`` first, then Accept-Language, then Chinese (the paper's language)."""
-    asked = request.args.get("lang", "")
-    if asked in LANGS:
-        return asked
-    return request.accept_languages.best_match(LANGS, default="zh") or "zh"
+    """The reader's language, chosen as on every other page (kg.i18n.pick_language: ?lang=, cookie, Accept-Language)."""
+    return pick_language(request.args.get("lang"), request.cookies.get(COOKIE),
+                         [(tag, q) for tag, q in request.accept_languages])
 
 
 def render_sparql_html(store: Store, query: str | None) -> Response:
