@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import main
+from kg.namespaces import CANONICAL_BASE
 
 
 def test_export_writes_the_dumps(tmp_path):
@@ -15,6 +16,15 @@ def test_export_writes_the_dumps(tmp_path):
     assert {"dalian-kg.ttl", "dalian-kg-inferred.nq", "dalian-kg.jsonld", "observations.csv", "void.ttl"} <= names
     graph = Graph().parse(tmp_path / "dalian-kg.ttl", format="turtle")
     assert len(graph) > 5000
+
+
+def test_export_uses_the_canonical_base_whatever_the_served_base(tmp_path):
+    """A dump is the same whatever host serves the data: KG_BASE_IRI (the served base) does not leak into it."""
+    result = CliRunner().invoke(main, ["export", str(tmp_path)], env={"KG_BASE_IRI": "http://127.0.0.1:5000/"})
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "dalian-kg.nt").read_text(encoding="utf-8")
+    assert CANONICAL_BASE + "id/org/neusoft" in text
+    assert "127.0.0.1" not in text
 
 
 def test_validate_passes_on_the_graph():

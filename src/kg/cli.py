@@ -97,11 +97,15 @@ def load(url: str, update_url: str | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("dist/dumps"))
-def export(directory: Path) -> None:
+@click.option("--base-iri", default=None,
+              help="Base IRI of the exported data [the canonical base, kg.namespaces.CANONICAL_BASE; KG_BASE_IRI "
+                   "does not apply: a dump is the same whatever host serves it]")
+def export(directory: Path, base_iri: str | None) -> None:
     """Write the dumps (Turtle, N-Triples, N-Quads, JSON-LD; asserted and with inferences) and the CSV."""
     from kg.export import export_all
+    from kg.namespaces import CANONICAL_BASE
 
-    for path in export_all(Settings.from_env(), directory):
+    for path in export_all(Settings.from_env(base_iri=base_iri or CANONICAL_BASE), directory):
         click.echo(path)
 
 
