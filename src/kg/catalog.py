@@ -20,6 +20,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 IANA = "https://www.iana.org/assignments/media-types/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 CATALOG_FILE = REPO_ROOT / "data" / "catalog.ttl"
 
 #: Example resources a harvester can start from (paths under the base).
@@ -33,8 +34,18 @@ def _count(store: ox.Store, query: str, graph_filter: list[ox.NamedNode]) -> int
     return int(rows[0]["n"].value) if rows else 0
 
 
+#: EU file-type authority table entries for the published media types (DCAT-AP's dct:format).
+FILE_TYPES = {
+    "text/turtle": "RDF_TURTLE", "application/n-triples": "RDF_N_TRIPLES", "application/n-quads": "RDF_N_QUADS",
+    "application/ld+json": "JSON_LD", "text/csv": "CSV",
+}
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+SPDX = "http://spdx.org/rdf/terms#"
+
+
 def build_catalog(
-    store: ox.Store, *, base: str, sizes: dict[str, int], media_types: dict[str, str]
+    store: ox.Store, *, base: str, sizes: dict[str, int], media_types: dict[str, str],
+    checksums: dict[str, str] | None = None, triples: dict[str, int] | None = None,
 ) -> list[ox.Quad]:
     """The catalog graph ``{base}data/catalog`` for the data in ``store`` (which must not contain it yet)."""
     graph = ox.NamedNode(base + "data/catalog")
@@ -97,6 +108,8 @@ def build_catalog(
     add(service, str(RDF_TYPE.value), ox.NamedNode(DCAT + "DataService"))
     add(service, str(RDFS_LABEL.value), ox.Literal("SPARQL 1.1 查询服务", language="zh"))
     add(service, str(RDFS_LABEL.value), ox.Literal("SPARQL 1.1 query service", language="en"))
+    add(service, DCT + "title", ox.Literal("SPARQL 1.1 查询服务", language="zh"))
+    add(service, DCT + "title", ox.Literal("SPARQL 1.1 query service", language="en"))
     add(service, DCAT + "endpointURL", service)
     add(service, DCAT + "endpointDescription", service)
     add(service, DCAT + "servesDataset", dataset)
@@ -113,9 +126,25 @@ def build_catalog(
         add(distribution, DCAT + "downloadURL", download)
         add(distribution, DCAT + "accessURL", download)
         add(distribution, DCAT + "mediaType", ox.NamedNode(IANA + media_type))
+        add(ox.NamedNode(IANA + media_type), str(RDF_TYPE.value), ox.NamedNode(DCT + "MediaType"))
+        if media_type in FILE_TYPES:
+            file_type = ox.NamedNode(FILE_TYPE + FILE_TYPES[media_type])
+            add(distribution, DCT + "format", file_type)
+            add(file_type, str(RDF_TYPE.value), ox.NamedNode(DCT + "MediaTypeOrExtent"))
         add(distribution, DCAT + "byteSize", integer(size))
+        if checksums and name in checksums:
+            checksum = ox.BlankNode()
+            add(distribution, SPDX + "checksum", checksum)
+            add(checksum, str(RDF_TYPE.value), ox.NamedNode(SPDX + "Checksum"))
+            add(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
+            add(checksum, SPDX + "checksumValue", ox.Literal(checksums[name],
+                                                              datatype=ox.NamedNode(XSD + "hexBinary")))
+        if triples and name in triples:
+            add(distribution, VOID + "triples", integer(triples[name]))
         add(distribution, DCT + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
         zh, en = _distribution_titles(name, inferred)
+        add(distribution, DCT + "description", ox.Literal(f"{zh}：{name}，{media_type}。", language="zh"))
+        add(distribution, DCT + "description", ox.Literal(f"{en}: {name}, {media_type}.", language="en"))
         add(distribution, DCT + "title", ox.Literal(zh, language="zh"))
         add(distribution, DCT + "title", ox.Literal(en, language="en"))
         add(distribution, str(RDFS_LABEL.value), ox.Literal(zh, language="zh"))

@@ -32,6 +32,8 @@ from kg.catalog import build_catalog
 from kg.config import Settings
 from kg.namespaces import GRAPH_INFERRED, prefixes_for, rebase, rebase_bytes
 
+#: Bump when what is published changes (files, catalog terms), so an old publication is not reused.
+PUBLISH_VERSION = "2"
 #: Dump files: name → (media type, pyoxigraph format or "jsonld", with inferences?).
 DUMPS: dict[str, tuple[str, ox.RdfFormat | str, bool]] = {
     "dalian-kg.ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
@@ -99,7 +101,9 @@ class Publication:
 def publish(settings: Settings, *, force: bool = False) -> Publication:
     """Return the publication for ``settings.base``, writing it if the inputs or the base changed."""
     base = settings.base
-    key = hashlib.sha256((input_digest(settings) + "\0" + base).encode()).hexdigest()[:16]
+    catalog = (settings.root / "data" / "catalog.ttl").read_bytes()
+    key = hashlib.sha256((input_digest(settings) + "\0" + base + "\0" + PUBLISH_VERSION).encode() + catalog)
+    key = key.hexdigest()[:16]
     directory = settings.cache_dir / f"publish-{key}"
     if directory.exists() and not force:
         return Publication(directory, base)
@@ -126,8 +130,17 @@ def write_publication(settings: Settings, directory: Path) -> None:
         quads = [q for q in everything if with_inferences or q.graph_name != inferred]
         (directory / name).write_bytes(_serialise(quads, fmt, prefixes))
     _write_csv(store, base, directory)
-    sizes = {name: (directory / name).stat().st_size for name in (*DUMPS, "observations.csv")}
-    catalog = build_catalog(store, base=base, sizes=sizes, media_types={n: Publication.media_type(n) for n in sizes})
+    names = (*DUMPS, "observations.csv")
+    sizes = {name: (directory / name).stat().st_size for name in names}
+    checksums = {name: hashlib.sha256((directory / name).read_bytes()).hexdigest() for name in names}
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    asserted_quads = [q for q in quads if q.graph_name != inferred]
+    triples = {}  # what each dump holds: quads for N-Quads (graphs kept), distinct triples for the others
+    for name, (_, fmt, with_inferences) in DUMPS.items():
+        chosen = quads if with_inferences else asserted_quads
+        triples[name] = len(chosen) if fmt == ox.RdfFormat.N_QUADS else len({q.triple for q in chosen})
+    catalog = build_catalog(store, base=base, sizes=sizes, media_types={n: Publication.media_type(n) for n in sizes},
+                            checksums=checksums, triples=triples)
     (directory / "void.ttl").write_bytes(
         ox.serialize([q.triple for q in catalog], format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     )
