@@ -16,7 +16,9 @@ from kg.store import open_store
 #: Sample bindings for the queries that need them (IRIs under the served base are filled in per store).
 BINDINGS = {
     "s": "id/org/neusoft", "article": "id/article/health", "class": "http://www.w3.org/ns/org#Organization",
-    "g": "data/ontology", "obs": "id/obs/", "base": None,
+    "g": "data/ontology", "obs": "id/obs/", "base": None, "type": "https://example.org/dalian-kg/def/ontology#GovernmentAgency",
+    "p": "http://www.w3.org/2000/01/rdf-schema#label", "v": "东软集团",
+    "indicator": "def/indicator/cockpit-domain-controller-supplier-rank",
 }
 #: Queries whose rows depend on a VALUES block filled by the caller.
 VALUES_QUERIES = {"entity_observations": "obs", "labels_of": "s"}
@@ -43,7 +45,10 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
             continue
         if value is None:
             out[variable] = ox.Literal(base)
+        elif variable == "v":
+            out[variable] = ox.Literal(value)
         else:
+            value = value.replace("https://example.org/dalian-kg/", base)
             out[variable] = ox.NamedNode(value if value.startswith("http") else base + value)
     return out
 

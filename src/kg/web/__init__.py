@@ -30,10 +30,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
     register_error_handlers(app)
 
-    from kg.web import catalog, sparql
+    from kg.web import catalog, reconcile, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(catalog.bp)
+    app.register_blueprint(reconcile.bp)
     for name in OPTIONAL_BLUEPRINTS:
         try:
             module = importlib.import_module(name)
