@@ -1,11 +1,17 @@
-"""Lexical checks on user SPARQL before anything runs: no updates, no SERVICE outside the allow-list.
+"""Lexical checks on user SPARQL before anything runs: no updates, no SERVICE outside the allow-list, no vendor
+functions, no store system graphs, bounded nesting.
 
-pyoxigraph has no switch for SERVICE (it makes the HTTP call) and runs LOAD, so the rule "no outbound requests"
-is enforced here, on the query text. The tokeniser follows the SPARQL 1.1 grammar's terminals (comments, short
-and long strings, IRIs, variables, blank nodes, language tags, prefixed names). When it is unsure it treats text as
-code, so its mistakes can only refuse a query, never let a keyword through hidden in what it took for a string.
-pyoxigraph does not process ``\\u`` escapes outside strings and IRIs, but the text is checked both as written and
-with the escapes decoded, so either reading of it is covered.
+This is the friendly first refusal (403/400 with a message); the guarantee that no request leaves the host is
+the query child's own network namespace (kg.store.sandbox). The guard reads the text as the engine
+(pyoxigraph's spargebra) does, in ONE reading:
+
+* keywords are matched case-insensitively *without* a word boundary, as the engine's PEG grammar does, so any
+  code token that starts with ``SERVICE`` is a SERVICE (``SERVICESILENT<…>``, ``SERVICEex:x``);
+* ``\\u`` escapes are decoded only inside IRIs and strings (the engine does not pre-decode the query), and a
+  backslash anywhere else is refused: the engine would reject it too;
+* the scanner is linear: each position is matched once by one anchored pattern without nested quantifiers,
+  and strings, IRIs and comments are single tokens; when unsure (an unterminated string) it reads code, so its
+  mistakes can only refuse a query, never hide a keyword.
 """
 
 from __future__ import annotations
@@ -18,34 +24,41 @@ from kg.errors import QueryError, QueryRefused
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+#: Deepest nesting of { ( [ accepted: thousands of nested groups overflow the engine's stack.
+MAX_DEPTH = 64
+#: Namespaces whose functions may be called: XSD casts, the XPath functions SPARQL names, the project's own.
+FUNCTION_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2005/xpath-functions#",
+                       "http://www.w3.org/2005/xpath-functions/math#", "https://example.org/dalian-kg/")
+#: Prefixes a store predefines for its vendor functions (Virtuoso: bif:, sql:), refused even undeclared.
+VENDOR_PREFIXES = frozenset({"bif", "sql"})
+#: IRIs of a store's own system graphs and vocabularies (Virtuoso's virtrdf#, …): never readable here.
+SYSTEM_IRI_PREFIXES = ("http://www.openlinksw.com/", "bif:", "sql:", "virtrdf:")
 
-_PN = r"[^\W\d][\w\-.\u00b7\u0300-\u036f\u203f\u2040]*"
+_NAME_CHARS = r"\w\-.:%\u00b7\u0300-\u036f\u203f\u2040"
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-             |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+             |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
              |'(?:[^'\\\n\r]|\\.)*'
              |"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
   | (?P<bnode>_:[\w\-.\u00b7\u0300-\u036f\u203f\u2040]+)
   | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-  | (?P<pname>(?:"""
-    + _PN
-    + r""")?:(?:[\w\-:.%\u00b7\u0300-\u036f\u203f\u2040]|\\[^\s])*)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<space>\s+)
+  | (?P<name>[""" + _NAME_CHARS + r"""]+)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPEN, _CLOSE = "{([", "})]"
 
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token: ``kind`` is a group name of the tokeniser, ``text`` the source text."""
+    """One lexical token: ``kind`` is word, pname, string, iri, var, bnode, lang, number or other."""
 
     kind: str
     text: str
@@ -61,8 +74,16 @@ class QueryInfo:
     dataset_clause: bool = False
 
 
+def _classify(text: str) -> str:
+    if ":" in text:
+        return "pname"
+    if text[0].isdigit() or text[0] in ".-":
+        return "number"
+    return "word"
+
+
 def tokenize(text: str) -> list[Token]:
-    """Split SPARQL text into significant tokens (comments and white space dropped).
+    """Split SPARQL text into significant tokens (comments and white space dropped), in linear time.
 
     >>> [t.text for t in tokenize('SELECT * { ?s <x#y> "SERVICE" } # LOAD')]
     ['SELECT', '*', '{', '?s', '<x#y>', '"SERVICE"', '}']
@@ -70,18 +91,24 @@ def tokenize(text: str) -> list[Token]:
     ['word', 'other', 'var', 'pname', 'string', 'string', 'other']
     """
     tokens = []
-    for match in _TOKEN.finditer(text):
+    position, end = 0, len(text)
+    while position < end:
+        match = _TOKEN.match(text, position)
+        assert match is not None  # the last alternative matches any character
         kind = match.lastgroup or "other"
-        if kind not in ("comment", "space"):
-            tokens.append(Token(kind, match.group()))
+        position = match.end()
+        if kind in ("space", "comment"):
+            continue
+        value = match.group()
+        tokens.append(Token(_classify(value) if kind == "name" else kind, value))
     return tokens
 
 
 def decode_uchars(text: str) -> str:
     r"""Decode ``\uXXXX`` / ``\UXXXXXXXX`` escapes (invalid code points are left as written).
 
-    >>> decode_uchars(r"\u0053ERVICE")
-    'SERVICE'
+    >>> decode_uchars(r"http://x/\u0041")
+    'http://x/A'
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -89,6 +116,10 @@ def decode_uchars(text: str) -> str:
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
     return _UCHAR.sub(replace, text)
+
+
+def _word(token: Token) -> str:
+    return token.text.upper() if token.kind == "word" else ""
 
 
 def query_form(tokens: list[Token]) -> str | None:
@@ -100,9 +131,7 @@ def query_form(tokens: list[Token]) -> str | None:
     'UPDATE'
     """
     for token in tokens:
-        if token.kind != "word":
-            continue
-        word = token.text.upper()
+        word = _word(token)
         if word in QUERY_FORMS:
             return word
         if word in UPDATE_KEYWORDS:
@@ -110,56 +139,91 @@ def query_form(tokens: list[Token]) -> str | None:
     return None
 
 
-def _declared_prefixes(tokens: list[Token], base: str) -> dict[str, str]:
+def _iri_value(token: Token, prefixes: dict[str, str], base: str) -> str | None:
+    """The IRI an iri or pname token stands for (None for an undeclared prefix)."""
+    if token.kind == "iri":
+        return urljoin(base, decode_uchars(token.text[1:-1]))
+    prefix, _, local = token.text.partition(":")
+    namespace = prefixes.get(prefix)
+    return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
+
+
+def _declarations(tokens: list[Token], base: str) -> tuple[dict[str, str], str]:
+    """PREFIX and BASE declarations, in order (a later BASE resolves later relative IRIs)."""
     prefixes: dict[str, str] = {}
-    for i, token in enumerate(tokens[:-2]):
-        if token.kind == "word" and token.text.upper() == "PREFIX" and tokens[i + 1].kind == "pname":
-            if tokens[i + 2].kind == "iri":
-                prefixes[tokens[i + 1].text.rstrip(":")] = urljoin(base, tokens[i + 2].text[1:-1])
-        elif token.kind == "word" and token.text.upper() == "BASE" and tokens[i + 1].kind == "iri":
-            base = urljoin(base, tokens[i + 1].text[1:-1])
-    return prefixes
-
-
-def _declared_base(tokens: list[Token], base: str) -> str:
     for i, token in enumerate(tokens[:-1]):
-        if token.kind == "word" and token.text.upper() == "BASE" and tokens[i + 1].kind == "iri":
-            base = urljoin(base, tokens[i + 1].text[1:-1])
-    return base
+        word = _word(token)
+        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" and tokens[i + 2].kind == "iri":
+            prefixes[tokens[i + 1].text.rstrip(":")] = urljoin(base, decode_uchars(tokens[i + 2].text[1:-1]))
+        elif word == "BASE" and tokens[i + 1].kind == "iri":
+            base = urljoin(base, decode_uchars(tokens[i + 1].text[1:-1]))
+    return prefixes, base
 
 
 def service_targets(tokens: list[Token], base: str = "") -> list[str | None]:
-    """The IRI after each SERVICE keyword (``None`` for a variable or anything not resolvable to an IRI).
+    """The IRI after each SERVICE (``None`` for a variable or anything not resolvable to an IRI).
+
+    A code token that starts with SERVICE is a SERVICE to the engine, whatever is glued to it.
 
     >>> service_targets(tokenize("PREFIX e: <http://e/> SELECT * { SERVICE SILENT e:s {} SERVICE ?x {} }"))
     ['http://e/s', None]
+    >>> service_targets(tokenize("PREFIX e: <http://e/> SELECT * { SERVICESILENT<http://x/>{} SERVICEe:y {} }"))
+    ['http://x/', 'http://e/y']
     """
-    prefixes = _declared_prefixes(tokens, base)
-    base = _declared_base(tokens, base)
+    prefixes, base = _declarations(tokens, base)
     targets: list[str | None] = []
     for i, token in enumerate(tokens):
-        if token.kind != "word" or token.text.upper() != "SERVICE":
+        if token.kind not in ("word", "pname") or not token.text.upper().startswith("SERVICE"):
             continue
-        j = i + 1
-        if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "SILENT":
-            j += 1
-        target = tokens[j] if j < len(tokens) else None
-        if target is not None and target.kind == "iri":
-            targets.append(urljoin(base, decode_uchars(target.text[1:-1])))
-        elif target is not None and target.kind == "pname":
-            prefix, _, local = target.text.partition(":")
-            namespace = prefixes.get(prefix)
-            targets.append(namespace + re.sub(r"\\(.)", r"\1", local) if namespace is not None else None)
+        rest = token.text[len("SERVICE"):]
+        if rest.upper().startswith("SILENT"):
+            rest = rest[len("SILENT"):]
+        following = tokens[i + 1:]
+        if not rest and following and _word(following[0]).startswith("SILENT"):
+            rest = following[0].text[len("SILENT"):]
+            following = following[1:]
+        if rest:
+            target: Token | None = Token("pname" if ":" in rest else "word", rest)
+        else:
+            target = following[0] if following else None
+        if target is not None and target.kind in ("iri", "pname"):
+            targets.append(_iri_value(target, prefixes, base))
         else:
             targets.append(None)
     return targets
 
 
+def _check_structure(tokens: list[Token], prefixes: dict[str, str], base: str) -> None:
+    """Nesting depth, backslashes outside strings and IRIs, vendor functions and system graphs."""
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.kind == "other":
+            if token.text in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise QueryError(f"the query nests groups and expressions deeper than {MAX_DEPTH} levels")
+            elif token.text in _CLOSE:
+                depth = max(0, depth - 1)
+            elif token.text == "\\":
+                raise QueryError("escape sequences are only allowed inside strings and IRIs")
+        if token.kind in ("iri", "pname"):
+            prefix = token.text.partition(":")[0]
+            value = _iri_value(token, prefixes, base)
+            if token.kind == "pname" and prefix in VENDOR_PREFIXES and prefix not in prefixes:
+                value = prefix + ":" + token.text.partition(":")[2]
+            if value is not None and value.startswith(SYSTEM_IRI_PREFIXES):
+                raise QueryRefused(f"{token.text} belongs to the store's own system vocabulary and is not available")
+            called = i + 1 < len(tokens) and tokens[i + 1].text == "("
+            if called and (value is None or not value.startswith(FUNCTION_NAMESPACES)):
+                raise QueryError(f"the function {token.text} is not available: only SPARQL 1.1 built-ins, XSD casts "
+                                 "and the project's own functions can be called")
+
+
 def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base: str = "") -> QueryInfo:
     """Refuse updates and SERVICE calls to endpoints not in ``allowlist``; return the query form.
 
-    :raises QueryRefused: an update, LOAD, a SERVICE to a variable or a non-allowed IRI (403).
-    :raises QueryError: no query form keyword at all (400).
+    :raises QueryRefused: an update, LOAD, a SERVICE to a variable or a non-allowed IRI, a system graph (403).
+    :raises QueryError: no query form keyword, too deep nesting, a vendor function, a stray escape (400).
 
     >>> check_query("SELECT * { ?s ?p 'SERVICE <http://x/>' }").form
     'SELECT'
@@ -168,25 +232,22 @@ def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base:
     ...
     kg.errors.QueryRefused: SERVICE <http://evil.example/> is not allowed: this endpoint makes no outbound requests
     """
-    readings = [text] if "\\" not in text else [text, decode_uchars(text)]
-    form: str | None = None
+    tokens = tokenize(text)
+    words = {_word(t) for t in tokens} - {""}
+    updates = sorted(words & UPDATE_KEYWORDS)
+    if updates:
+        raise QueryRefused(f"updates are not accepted here (found {updates[0]}): the endpoint is read-only")
+    prefixes, resolved_base = _declarations(tokens, base)
+    _check_structure(tokens, prefixes, resolved_base)
     services: list[str] = []
-    dataset_clause = False
-    for reading in readings:
-        tokens = tokenize(reading)
-        words = {t.text.upper() for t in tokens if t.kind == "word"}
-        updates = sorted(words & UPDATE_KEYWORDS)
-        if updates:
-            raise QueryRefused(f"updates are not accepted here (found {updates[0]}): the endpoint is read-only")
-        for target in service_targets(tokens, base):
-            if target is None:
-                raise QueryRefused("SERVICE with a variable or unresolvable endpoint is not allowed")
-            if target not in allowlist:
-                raise QueryRefused(f"SERVICE <{target}> is not allowed: this endpoint makes no outbound requests")
-            services.append(target)
-        form = form or query_form(tokens)
-        dataset_clause = dataset_clause or "FROM" in words
+    for target in service_targets(tokens, base):
+        if target is None:
+            raise QueryRefused("SERVICE with a variable or unresolvable endpoint is not allowed")
+        if target not in allowlist:
+            raise QueryRefused(f"SERVICE <{target}> is not allowed: this endpoint makes no outbound requests")
+        services.append(target)
+    form = query_form(tokens)
     if form is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    dataset_clause = any(word.startswith("FROM") for word in words)
     return QueryInfo(form=form, services=sorted(set(services)), dataset_clause=dataset_clause)
-
