@@ -35,6 +35,11 @@ class Settings:
     max_rows: int = 10_000
     #: Remote SPARQL endpoints a SERVICE clause may call (empty: none, the public default).
     service_allowlist: tuple[str, ...] = ()
+    #: Address space a query child may add to what it inherits, in MiB (0: no limit).
+    query_memory_mb: int = 2048
+    #: Query children in their own network namespace: "auto" (when the OS allows; a public server refuses to
+    #: start without it), "require" (never run a query unconfined), "off".
+    sandbox: str = "auto"
     #: Per-SERVICE-call time limit in seconds.
     service_timeout: float = 5.0
     #: Cache-Control max-age of query results and pages, in seconds.

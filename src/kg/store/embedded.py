@@ -188,7 +188,11 @@ class EmbeddedStore:
         self.base = base
         self._version = version
         self.settings = settings
-        self._executor = Executor(store)
+        isolate = {"require": True, "off": False}.get(settings.sandbox)
+        if settings.service_allowlist:
+            isolate = False  # an allow-listed SERVICE needs the network: the guard's exact allow-list decides
+        memory = settings.query_memory_mb * 2**20 or None
+        self._executor = Executor(store, isolate=isolate, memory_limit=memory)
 
     @property
     def _store(self) -> ox.Store:

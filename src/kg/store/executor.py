@@ -21,6 +21,7 @@ import itertools
 import logging
 import os
 import signal
+import tempfile
 import threading
 import typing as t
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from kg import negotiate
 from kg.errors import KgError, QueryError, QueryTimeout, StoreUnavailable
 from kg.results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.store import QueryResponse
+from kg.store.sandbox import isolate_network, limit_memory, sandbox_available
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +134,7 @@ def run_job(store: ox.Store, job: Job) -> QueryResponse:
         raise QueryError(f"the query could not be evaluated: {exc}") from None
 
 
-def _child_main(conn: Connection, store: StoreSource, parent: int) -> t.NoReturn:
+def _child_main(conn: Connection, store: StoreSource, parent: int, confinement: Confinement) -> t.NoReturn:
     """The child's loop: receive a Job, answer ("ok", QueryResponse) or ("error", status, message)."""
     for name in _RESET_SIGNALS:
         with contextlib.suppress(AttributeError, OSError, ValueError):
@@ -141,6 +143,15 @@ def _child_main(conn: Connection, store: StoreSource, parent: int) -> t.NoReturn
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(0)
+    try:
+        if confinement.stderr is not None:
+            os.dup2(confinement.stderr, 2)  # the engine's last words (abort messages) for the parent to read
+        if confinement.isolate:
+            isolate_network()  # no interface but a loopback that is down: no connection can leave
+        if confinement.memory_limit:
+            limit_memory(confinement.memory_limit)
+    except BaseException:
+        os._exit(3)  # never serve a query unconfined when confinement was asked for
     try:
         while True:
             try:
@@ -157,12 +168,40 @@ def _child_main(conn: Connection, store: StoreSource, parent: int) -> t.NoReturn
     os._exit(0)
 
 
-class Executor:
-    """One persistent query child per process; :meth:`run` sends a job and waits at most ``timeout`` s."""
+@dataclass(frozen=True)
+class Confinement:
+    """How a query child is confined (kg.store.sandbox): its own network namespace, an address-space limit."""
 
-    def __init__(self, store: StoreSource, *, max_jobs: int = 500) -> None:
+    isolate: bool = True
+    #: Bytes of address space a child may add to what it inherits (None: no limit).
+    memory_limit: int | None = None
+    #: File descriptor the child's stderr goes to (set by the executor).
+    stderr: int | None = None
+
+
+class QueryMemoryExceeded(StoreUnavailable):
+    """The query needed more memory than a query child may use: 503 (a smaller query, or later, may pass)."""
+
+
+class QueryTooDeep(QueryError):
+    """The engine's stack overflowed on the query's nesting: 400."""
+
+
+class Executor:
+    """One persistent query child per process; :meth:`run` sends a job and waits at most ``timeout`` s.
+
+    ``isolate`` None means: isolate when this machine allows it (kg.store.sandbox), else warn and run without;
+    True requires it (StoreUnavailable when the OS cannot), False never isolates (an allow-listed SERVICE needs
+    the network).
+    """
+
+    def __init__(self, store: StoreSource, *, max_jobs: int = 500, isolate: bool | None = None,
+                 memory_limit: int | None = None) -> None:
         self._store = store
         self._max_jobs = max_jobs
+        self._isolate = isolate
+        self._memory_limit = memory_limit
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the executor
         self._lock = threading.Lock()
         self._owner = os.getpid()
         self._pid: int | None = None
@@ -184,13 +223,32 @@ class Executor:
             self._owner = os.getpid()
             self._lock = threading.Lock()
 
+    def _confinement(self) -> Confinement:
+        isolate = self._isolate
+        if isolate is not False:
+            available, why = sandbox_available()
+            if not available and isolate:
+                raise StoreUnavailable(f"the query sandbox is required but this machine cannot isolate it: {why}")
+            if not available:
+                log.warning("query children run WITHOUT network isolation: %s", why)
+            isolate = available
+        self._stderr.seek(0)
+        self._stderr.truncate()
+        return Confinement(bool(isolate), self._memory_limit, self._stderr.fileno())
+
+    def last_words(self) -> str:
+        """What the last child wrote to stderr before it died (the engine's abort message)."""
+        self._stderr.seek(0)
+        return self._stderr.read(65536).decode("utf-8", "replace")
+
     def _start(self) -> None:
+        confinement = self._confinement()
         parent_end, child_end = Pipe(duplex=True)
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             parent_end.close()
-            _child_main(child_end, self._store, parent)
+            _child_main(child_end, self._store, parent, confinement)
         child_end.close()
         self._pid, self._conn, self._jobs = pid, parent_end, 0
 
@@ -233,12 +291,22 @@ class Executor:
                 reply = self._conn.recv()
             except (EOFError, OSError):
                 self._stop()
-                raise StoreUnavailable("the query engine stopped unexpectedly (out of memory?); please retry") from None
+                raise self._death_cause() from None
         if reply[0] == "ok":
             return reply[1]
         _, status, message = reply
         error = {400: QueryError, 503: StoreUnavailable}.get(status, KgError)
         raise error(message)
+
+    def _death_cause(self) -> KgError:
+        """Why the child died mid-query, from its last words: memory limit (503), stack overflow (400), else 503."""
+        words = self.last_words()
+        if "memory allocation" in words or "MemoryError" in words:
+            limit = f" of {self._memory_limit // 2**20} MB" if self._memory_limit else ""
+            return QueryMemoryExceeded(f"the query needed more memory than the limit{limit} per query and was stopped")
+        if "overflowed its stack" in words or "stack overflow" in words:
+            return QueryTooDeep("the query is nested too deeply for the engine")
+        return StoreUnavailable("the query engine stopped unexpectedly; please retry")
 
     def close(self) -> None:
         """Stop the child, if this process started it."""

@@ -57,9 +57,32 @@ def gunicorn_options(settings: Settings) -> dict[str, t.Any]:
     }
 
 
+def check_public_safety(settings: Settings) -> str | None:
+    """Why this configuration must not serve the public, or None.
+
+    A server on a non-loopback address answers the internet: its query children must be unable to open
+    connections (kg.store.sandbox), unless an operator allow-listed SERVICE endpoints or uses an external store.
+    """
+    from kg.store.sandbox import sandbox_available
+
+    loopback = settings.host in ("127.0.0.1", "localhost", "::1") or settings.host.startswith("127.")
+    if loopback or settings.store_url or settings.service_allowlist or settings.sandbox == "off":
+        return None
+    available, why = sandbox_available()
+    return None if available else f"query children cannot be put in a network namespace here ({why})"
+
+
 def serve(settings: Settings) -> None:
-    """Load the store, create the app in this (master) process and run gunicorn until stopped."""
+    """Load the store, create the app in this (master) process and run gunicorn until stopped.
+
+    :raises SystemExit: a public address without the OS sandbox (see :func:`check_public_safety`).
+    """
     from kg.web import create_app
+
+    problem = check_public_safety(settings)
+    if problem:
+        raise SystemExit(f"kg serve: refusing to listen on {settings.host}: {problem}. Run as root or enable "
+                         "unprivileged user namespaces, or set --host 127.0.0.1 behind a proxy you trust.")
 
     app = create_app(settings)
     KgApplication(app, gunicorn_options(settings)).run()
