@@ -121,3 +121,17 @@ def test_a_memory_bomb_is_stopped_at_the_limit_and_the_next_query_works(store) -
         assert b"true" in executor.run(Job(query="ASK {}"), timeout=10).body
     finally:
         executor.close()
+
+
+def test_over_http_a_memory_bomb_gets_503_and_the_server_goes_on() -> None:
+    import requests
+
+    from server import running_server
+
+    bomb = ("SELECT (STRLEN(?s9) AS ?n) WHERE { BIND(REPLACE('x', 'x', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') AS ?s0) "
+            + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}, ?s{i}, ?s{i}, ?s{i}, ?s{i}, ?s{i}, ?s{i}) AS ?s{i + 1})"
+                       for i in range(9)) + " }")
+    with running_server(env={"KG_QUERY_MEMORY_MB": "256"}) as base:
+        answer = requests.post(base + "sparql", data={"query": bomb}, timeout=60)
+        assert answer.status_code == 503 and "256 MB" in answer.text, answer.text
+        assert requests.get(base + "sparql", params={"query": "ASK {}"}, timeout=30).json()["boolean"] is True
