@@ -28,6 +28,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("application/ld+json", ".jsonld", "JSON-LD", ox.RdfFormat.JSON_LD),
     RdfFormat("application/n-triples", ".nt", "N-Triples", ox.RdfFormat.N_TRIPLES),
     RdfFormat("application/rdf+xml", ".rdf", "RDF/XML", ox.RdfFormat.RDF_XML),
+    RdfFormat("text/n3", ".n3", "N3", ox.RdfFormat.N3),
+    RdfFormat("application/n-quads", ".nq", "N-Quads", ox.RdfFormat.N_QUADS),
+    RdfFormat("application/trig", ".trig", "TriG", ox.RdfFormat.TRIG),
 )
 HTML = "text/html"
 BY_SUFFIX = {f.suffix: f for f in RDF_FORMATS}
@@ -53,6 +56,8 @@ def pick_media_type(accept: str | None) -> str:
     'text/html'
     >>> pick_media_type("text/turtle;q=0.9, text/html;q=0.9")
     'text/turtle'
+    >>> pick_media_type("text/n3")
+    'text/n3'
     """
     return pick(accept, [f.media_type for f in RDF_FORMATS] + [HTML], HTML, ALIASES, any_type=False)
 
