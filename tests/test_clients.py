@@ -21,3 +21,13 @@ def test_entity_in_n3_nquads_trig(embedded_server: str, media_type: str) -> None
     labels = [o for s, p, o, *_ in (graph.quads() if isinstance(graph, rdflib.Dataset) else graph)
               if s == rdflib.URIRef(iri) and p == RDFS.label]
     assert labels, response.text[:500]
+
+
+def test_rdflib_dataset_over_sparqlstore(embedded_server: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    endpoint = embedded_server.rstrip("/") + "/sparql"
+    base = embedded_server.rstrip("/")
+    query = f"SELECT ?l WHERE {{ <{base}/id/org/neusoft> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    for graph in (rdflib.Graph(store=SPARQLStore(endpoint)), rdflib.Dataset(store=SPARQLStore(endpoint))):
+        assert len(list(graph.query(query))) > 0, type(graph)
