@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.namespaces import prefixes_for
+from kg.negotiate import pick
 from kg.queries import query
 from kg.store import Store
 
@@ -21,12 +22,15 @@ class RdfFormat:
     ox_format: ox.RdfFormat
 
 
-#: The RDF formats every entity IRI is served in (own table: kg.negotiate did not exist when this was written).
+#: The RDF formats every entity IRI is served in (N-Quads/TriG: the triples go in the default graph).
 RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("text/turtle", ".ttl", "Turtle", ox.RdfFormat.TURTLE),
     RdfFormat("application/ld+json", ".jsonld", "JSON-LD", ox.RdfFormat.JSON_LD),
     RdfFormat("application/n-triples", ".nt", "N-Triples", ox.RdfFormat.N_TRIPLES),
     RdfFormat("application/rdf+xml", ".rdf", "RDF/XML", ox.RdfFormat.RDF_XML),
+    RdfFormat("text/n3", ".n3", "N3", ox.RdfFormat.N3),
+    RdfFormat("application/n-quads", ".nq", "N-Quads", ox.RdfFormat.N_QUADS),
+    RdfFormat("application/trig", ".trig", "TriG", ox.RdfFormat.TRIG),
 )
 HTML = "text/html"
 BY_SUFFIX = {f.suffix: f for f in RDF_FORMATS}
@@ -34,33 +38,15 @@ BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS}
 #: Other names clients use for the same formats.
 ALIASES = {"application/x-turtle": "text/turtle", "application/json": "application/ld+json",
            "text/plain": "application/n-triples", "application/xml": "application/rdf+xml",
-           "application/xhtml+xml": HTML}
-
-
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """Media ranges with their q-values, in header order.
-
-    >>> parse_accept("text/turtle;q=0.5, text/html")
-    [('text/turtle', 0.5), ('text/html', 1.0)]
-    """
-    ranges = []
-    for part in header.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        if not pieces[0]:
-            continue
-        quality = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        ranges.append((pieces[0].lower(), quality))
-    return ranges
+           "application/xhtml+xml": HTML,
+           "text/rdf+n3": "text/n3", "text/x-nquads": "application/n-quads"}
 
 
 def pick_media_type(accept: str | None) -> str:
-    """HTML or one of the RDF media types, whichever the Accept header prefers; HTML on ties and by default.
+    """HTML or one of the RDF media types, whichever the Accept header prefers; HTML by default and on ``*/*``.
+
+    kg.negotiate.pick does the work, as for /sparql: HTML counts only when named, and ties go to RDF_FORMATS order
+    then HTML (changed: ``text/turtle;q=0.9, text/html;q=0.9`` used to get HTML here but Turtle from /sparql).
 
     >>> pick_media_type("application/rdf+xml;q=0.9, text/turtle")
     'text/turtle'
@@ -68,29 +54,12 @@ def pick_media_type(accept: str | None) -> str:
     'application/ld+json'
     >>> pick_media_type("*/*")
     'text/html'
+    >>> pick_media_type("text/turtle;q=0.9, text/html;q=0.9")
+    'text/turtle'
+    >>> pick_media_type("text/n3")
+    'text/n3'
     """
-    if not accept:
-        return HTML
-    offered = [HTML] + [f.media_type for f in RDF_FORMATS]
-    best, best_q, best_specific = HTML, -1.0, -1
-    for position, media in enumerate(offered):
-        quality, specific = 0.0, -1
-        for media_range, q in parse_accept(accept):
-            media_range = ALIASES.get(media_range, media_range)
-            if media_range == media:
-                level = 2
-            elif media_range.endswith("/*") and media.startswith(media_range[:-1]):
-                level = 1
-            elif media_range == "*/*":
-                level = 0
-            else:
-                continue
-            if level > specific:
-                quality, specific = q, level
-        if quality > best_q or (quality == best_q and specific > best_specific):
-            best, best_q, best_specific = media, quality, specific
-        del position
-    return best if best_q > 0 else HTML
+    return pick(accept, [f.media_type for f in RDF_FORMATS] + [HTML], HTML, ALIASES, any_type=False)
 
 
 def split_suffix(path: str) -> tuple[str, RdfFormat | None]:
@@ -118,7 +87,7 @@ def graph_triples(store: Store, graph_iri: str) -> list[ox.Triple]:
 
 def serialise(triples: list[ox.Triple], fmt: RdfFormat, base: str) -> bytes:
     """Triples in ``fmt``, with the project's prefixes where the format has them."""
-    if fmt.ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+    if fmt.ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3, ox.RdfFormat.TRIG):
         prefixes = {k: v for k, v in prefixes_for(base).items() if k.replace("-", "").isalnum()}
         return ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
     return ox.serialize(triples, format=fmt.ox_format)

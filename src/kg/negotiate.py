@@ -160,6 +160,33 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     return best
 
 
+def pick(accept: str | None, offered: tuple[str, ...] | list[str], default: str,
+         aliases: dict[str, str] | None = None, explicit: frozenset[str] = frozenset({HTML}),
+         any_type: bool = True) -> str:
+    """The one Accept picker for callers outside the result tables (entity IRIs, VoID): highest q wins,
+    ties go to the order of ``offered`` (the server's preference), ``default`` when nothing matches or no header.
+    Types in ``explicit`` (HTML, as for /sparql) count only when the client names them, never through ``*/*``;
+    ``any_type=False`` ignores ``*/*`` altogether, so a client naming nothing it prefers gets ``default``.
+
+    >>> pick("text/turtle;q=0.9, text/html;q=0.9", ("text/turtle", "text/html"), "text/html")
+    'text/turtle'
+    >>> pick("*/*", ("text/turtle", "text/html"), "text/html")
+    'text/turtle'
+    >>> pick("image/png", ("text/turtle",), "text/html")
+    'text/html'
+    """
+    if not accept or not accept.strip():
+        return default
+    ranges = [r for r in parse_accept(accept) if any_type or r.type != "*"]
+    best, best_q = default, 0.0
+    for media_type in offered:
+        names = [alias for alias, target in (aliases or {}).items() if target == media_type]
+        q = _quality(ranges, media_type, names, explicit_only=media_type in explicit)
+        if q > best_q:
+            best, best_q = media_type, q
+    return best
+
+
 def format_media_type(kind: str, name: str) -> str | None:
     """Resolve a ``format`` parameter (short name or media type) for ``kind``; None if unknown.
 

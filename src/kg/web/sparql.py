@@ -43,6 +43,9 @@ PREFLIGHT_HEADERS = {
 }
 
 
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
+
+
 def parse_params(raw: bytes) -> dict[str, list[str]]:
     """Decode a query string or form body strictly (UTF-8, at most 64 fields); QueryError otherwise.
 
@@ -205,7 +208,8 @@ def handle_query() -> Response:
     media_type = negotiate.negotiate(kind, request.headers.get("Accept"), format_param)
     if media_type is None:
         return _not_acceptable(kind)
-    default_graphs = params.get("default-graph-uri", [])
+    # rdflib's Dataset/SPARQLStore sends its placeholder IRI for "the default graph": treat it as no dataset given.
+    default_graphs = [g for g in params.get("default-graph-uri", []) if g != RDFLIB_DEFAULT_GRAPH]
     named_graphs = params.get("named-graph-uri", [])
     etag = _etag(store.data_version(), query, default_graphs, named_graphs, media_type, settings.max_rows)
     if (response := _not_modified(etag)) is not None:
