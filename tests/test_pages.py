@@ -13,7 +13,8 @@ from kg.store.embedded import EmbeddedStore
 from kg.web import create_app
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-                  "application/rdf+xml": "xml"}
+                  "application/rdf+xml": "xml", "text/n3": "n3", "application/n-quads": "nquads",
+                  "application/trig": "trig"}
 
 
 @pytest.fixture(scope="module")
