@@ -5,8 +5,6 @@ whenever the guard accepts a query, the engine makes no connection (the attack r
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 import time
 
 import pyoxigraph as ox
@@ -16,6 +14,7 @@ from hypothesis import strategies as st
 
 from kg.errors import QueryError, QueryRefused
 from kg.guard import check_query
+from listener import Listener  # tests/ is on sys.path (conftest)
 
 ALLOWED = ("http://allowed.example/sparql",)
 PORT = "127.0.0.1:9"
@@ -102,33 +101,6 @@ def test_the_tokeniser_is_linear(name: str) -> None:
     assert large < 10 * max(small, 0.002), (name, small, large)
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(1)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +129,7 @@ def test_guard_and_engine_never_disagree_about_service(listener, keyword, gap1, 
         check_query(query)
     except (QueryError, QueryRefused):
         return  # refused: nothing runs
-    seen = listener.accepted
+    seen = listener.connections
     with contextlib.suppress(SyntaxError, OSError, RuntimeError, ValueError):
         ox.Store().query(query)
-    assert listener.accepted == seen, f"the guard accepted a query the engine sent out: {query!r}"
+    assert listener.connections == seen, f"the guard accepted a query the engine sent out: {query!r}"

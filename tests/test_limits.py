@@ -4,7 +4,6 @@ row limit (truncation headers), no outbound SERVICE calls, no zombie processes o
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import requests
 
 from kg.config import Settings
 from kg.web import create_app
+from listener import Listener  # tests/ is on sys.path (conftest)
 from observations import write_observations
 from server import running_server
 
@@ -126,33 +126,6 @@ def test_small_results_are_not_marked(limited: str) -> None:
     assert len(response.json()["results"]["bindings"]) == MAX_ROWS
 
 
-class Listener:
-    """A raw TCP listener on 127.0.0.1 that records every connection it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.thread.join()
-        self.sock.close()
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
-import threading
 import time
 
 import pyoxigraph as ox
@@ -16,6 +14,7 @@ import pytest
 from kg.errors import KgError
 from kg.store.executor import Executor, Job, QueryMemoryExceeded
 from kg.store.sandbox import sandbox_available
+from listener import Listener  # tests/ is on sys.path (conftest)
 
 
 def require_sandbox() -> None:
@@ -27,31 +26,6 @@ def require_sandbox() -> None:
     pytest.skip(f"the query sandbox is unavailable here: {why}")
 
 
-class Listener:
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(1)
-        self.sock.close()
 
 
 @pytest.fixture()
@@ -85,7 +59,7 @@ def test_a_query_that_bypasses_the_guard_makes_no_connection(store, query: str) 
             assert error.status in (400, 503), error
         assert time.monotonic() - started < 5
         time.sleep(0.3)
-        assert listener.accepted == 0
+        assert listener.connections == 0
     finally:
         executor.close()
         listener.close()
@@ -99,7 +73,7 @@ def test_without_isolation_the_same_query_does_connect(store) -> None:
         query = f"SELECT * {{ SERVICE SILENT <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
         executor.run(Job(query=query), timeout=10)
         time.sleep(0.3)
-        assert listener.accepted >= 1
+        assert listener.connections >= 1
     finally:
         executor.close()
         listener.close()
