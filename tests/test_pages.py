@@ -140,3 +140,12 @@ def test_labels_are_escaped(tmp_path):
     html = client.get("/id/org/evil?lang=en").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in html
     assert "&lt;script&gt;" in client.get("/search?q=script").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/class?iri=x", "/class?iri=%22%3C", "/id/a%20b", '/id/a"b', "/id/a<b", "/id/a{b",
+                                  "/id/a%5Cb", "/id/a%60b", "/id/a%5Eb", "/id/a%7Cb", "/def/a%25b", "/data/a%20b.ttl"])
+def test_text_that_cannot_be_an_iri_is_a_4xx_not_a_500(client, path):
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code in (400, 404), (path, response.status_code)
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code in (400, 404), (path, turtle.status_code)

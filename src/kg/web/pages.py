@@ -10,6 +10,7 @@ from functools import lru_cache
 from urllib.parse import quote as urlquote
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, render_template, request
 
 from kg.article_view import build_article_view
@@ -42,6 +43,15 @@ bp = Blueprint("pages", __name__, template_folder="templates", static_folder="st
                static_url_path="/static/pages")
 PAGE_SIZE = 50
 EXAMPLES_SHOWN = 6
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an IRI the store can be asked about (pyoxigraph refuses spaces, quotes, braces …)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def get_store() -> Store:
@@ -158,6 +168,8 @@ def search() -> str:
 def class_page() -> str | tuple[str, int]:
     store = get_store()
     iri = request.args.get("iri", "")
+    if iri and not is_iri(iri):
+        return render_template("pages/not_found.html", missing=iri, suggestion=""), 400
     sort = "facts" if request.args.get("sort") == "facts" else "label"
     members = build_class_members(store, iri, g.lang, sort=sort) if iri else []
     if not members:
@@ -200,6 +212,9 @@ def ontology_response(media_type: str) -> Response | str:
 @bp.route("/data/<path:rest>", defaults={"prefix": "data"})
 def entity(prefix: str, rest: str) -> Response | tuple[Response, int]:
     store = get_store()
+    if not is_iri(store.base + f"{prefix}/{rest}"):  # a path that cannot be an IRI names nothing here
+        html = render_template("pages/not_found.html", missing=f"/{prefix}/{rest}", suggestion="")
+        return Response(html, status=404, mimetype="text/html")
     path, fmt = split_suffix(f"{prefix}/{rest}")
     if fmt is not None and entity_exists(store, store.base + f"{prefix}/{rest}"):
         path, fmt = f"{prefix}/{rest}", None  # the IRI itself ends like a file (a dcat:Distribution)
