@@ -5,6 +5,7 @@ whenever the guard accepts a query, the engine makes no connection (the attack r
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 
 import pyoxigraph as ox
@@ -85,10 +86,19 @@ PATHOLOGICAL = {
 
 
 def _seconds(text: str) -> float:
-    started = time.perf_counter()
-    with contextlib.suppress(QueryError, QueryRefused):
-        check_query(text)
-    return time.perf_counter() - started
+    """The fastest of three runs with the garbage collector paused: a scheduling hiccup on a busy 2-core machine
+    must not read as superlinear growth."""
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            with contextlib.suppress(QueryError, QueryRefused):
+                check_query(text)
+            best = min(best, time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best
 
 
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))

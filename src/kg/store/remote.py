@@ -369,7 +369,7 @@ def _classify(message: str) -> KgError:
     """Virtuoso's SQL states → our errors: permissions 403, time limits 503, syntax 400, the rest 503."""
     if re.search(r"SR186|SQ070|permission|not allowed", message, re.I):
         return QueryRefused(f"the store refused the query: {message}")
-    if re.search(r"S1TAT|S1T00|SR171|timed? ?out|estimated execution time", message, re.I):
+    if re.search(r"S1TAT|S1T00|SR171|SR203|HY008|SQLCancel|timed? ?out|estimated execution time", message, re.I):
         return QueryTimeout(f"the query exceeded the store's time limit: {message}")
     if re.search(r"SP0\d\d|SPARQL compiler|syntax", message, re.I):
         return QueryError(message)
