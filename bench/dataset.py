@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import build_dataset
 from kg.config import Settings
+from kg.graph.build import build_dataset
+from kg.graph.rules import rule_closure
 from kg.namespaces import CANONICAL_BASE
-from kg.rules import rule_closure
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))

@@ -2,8 +2,8 @@
 
     python bench/engine_ratio.py [--sizes real,100k,1m] [--repeat 5] [--budget 20]
 
-Data: (a) the real reasoned graph (kg.build), (b) the real graph merged with N generated Data-Cube triples and their
-rule closure (bench/dataset.py, the same files bench/scale.py serves). Per size: parse time of the N-Quads file
+Data: (a) the real reasoned graph (kg.graph.build), (b) the real graph merged with N generated Data-Cube triples and
+their rule closure (bench/dataset.py, the same files bench/scale.py serves). Per size: parse time of the N-Quads file
 (rdflib ``Dataset.parse`` vs pyoxigraph ``Store.bulk_load``, and oxrdflib if it is installed — it is not a
 dependency), then the fixed query mix of bench/mix.py (entity lookup, selective join ordered by period, GROUP BY
 aggregation, label search with FILTER CONTAINS, rdf:type/rdfs:subClassOf* path), each run ``repeat`` times per

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.checks import check_quotes, check_values
+from kg.checks.values import check_quotes, check_values
 from kg.config import REPO_ROOT
 
 

@@ -55,7 +55,7 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_app_query_parses_and_answers(store, name: str) -> None:
-    # two queries take prefixes from their caller (kg.publish, kg.catalog): declare them as those callers do
+    # two queries take prefixes from their caller (kg.publish.dumps, kg.publish.catalog): declare them as they do
     own = {"kgid": store.base + "id/", "kgdata": store.base + "data/", "dkg": store.base + "def/ontology#"}
     text = "".join(f"PREFIX {n}: <{i}>\n" for n, i in own.items()) + query(name, store.base)
     ox.Store().query(text.replace("VALUES ?obs { }", "VALUES ?obs { <urn:x> }")

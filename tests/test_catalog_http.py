@@ -6,7 +6,7 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF, VOID
 
-from kg.publish import DUMPS, Publication
+from kg.publish.dumps import DUMPS, Publication
 
 
 def test_well_known_void_describes_the_dataset(server):

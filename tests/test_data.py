@@ -8,14 +8,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.articles import load_articles
-from kg.build import reasoned_dataset
-from kg.checks import check_quotes, check_values
+from kg.checks.validate import shacl_problems
+from kg.checks.values import check_quotes, check_values
 from kg.config import Settings
-from kg.load import union_graph
+from kg.graph.articles import load_articles
+from kg.graph.build import reasoned_dataset
+from kg.graph.load import union_graph
+from kg.graph.reason import inconsistencies
 from kg.namespaces import DKG, GRAPH_ASSERTED, GRAPH_INFERRED, QB
-from kg.reason import inconsistencies
-from kg.validate import shacl_problems
 
 
 @pytest.fixture(scope="module")

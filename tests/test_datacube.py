@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build_dataset
+from kg.checks.datacube import integrity_violations, normalised_copy
 from kg.config import Settings
-from kg.datacube import integrity_violations, normalised_copy
+from kg.graph.build import build_dataset
 
 EX = "http://example.org/"
 

@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from kg.config import Settings
-from kg.publish import DUMPS, publish
+from kg.publish.dumps import DUMPS, publish
 
 SHAPES = Path(__file__).resolve().parent / "data" / "dcat-ap-3.0.0"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kg.article_view import build_article_view, paragraph_spans
-from kg.articles import load_articles
-from kg.charts import build_chart
 from kg.config import Settings
-from kg.entity import build_entity_page, choose_label, quote_anchor
-from kg.listings import build_class_members, build_home, build_ontology_terms
-from kg.search import index_for
+from kg.graph.articles import load_articles
 from kg.store.embedded import EmbeddedStore
+from kg.views.article import build_article_view, paragraph_spans
+from kg.views.charts import build_chart
+from kg.views.entity import build_entity_page, choose_label, quote_anchor
+from kg.views.listings import build_class_members, build_home, build_ontology_terms
+from kg.views.search import index_for
 
 
 @pytest.fixture(scope="module")

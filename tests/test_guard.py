@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QueryError, QueryRefused
-from kg.guard import check_query, service_targets, tokenize
+from kg.sparql.guard import check_query, service_targets, tokenize
 
 ALLOWED = ("http://allowed.example/sparql",)
 

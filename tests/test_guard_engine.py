@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import QueryError, QueryRefused
-from kg.guard import check_query
+from kg.sparql.guard import check_query
 from listener import Listener  # tests/ is on sys.path (conftest)
 
 ALLOWED = ("http://allowed.example/sparql",)

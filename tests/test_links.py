@@ -52,7 +52,7 @@ def test_every_allowlisted_link_is_published(links, allowlist):
 def test_no_wikidata_links_outside_the_linkset():
     """The core data must not smuggle in links: they belong in data/links.ttl only."""
     from kg.config import Settings
-    from kg.load import source_files
+    from kg.graph.load import source_files
     from kg.namespaces import GRAPH_ASSERTED
 
     for path in source_files(Settings.from_env())[GRAPH_ASSERTED]:
@@ -63,7 +63,7 @@ def test_no_wikidata_links_outside_the_linkset():
 
 def test_links_point_at_things_the_graph_has(links):
     from kg.config import Settings
-    from kg.load import source_files
+    from kg.graph.load import source_files
     from kg.namespaces import GRAPH_ASSERTED
 
     data = Graph()

@@ -7,9 +7,9 @@ import pytest
 import rdflib
 
 from kg.config import Settings
-from kg.dereference import RDF_FORMATS
 from kg.queries import query
 from kg.store.embedded import EmbeddedStore
+from kg.views.describe import RDF_FORMATS
 from kg.web import create_app
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",

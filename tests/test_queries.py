@@ -24,9 +24,9 @@ import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.articles import load_articles
-from kg.build import build_dataset
 from kg.config import Settings
+from kg.graph.articles import load_articles
+from kg.graph.build import build_dataset
 from kg.namespaces import CANONICAL_BASE, prefixes_for
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build_dataset
 from kg.config import Settings
+from kg.graph.build import build_dataset
+from kg.graph.rules import rule_closure
 from kg.namespaces import GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY
-from kg.rules import rule_closure
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 #: Schema-level (TBox) entailments — owlrl's scm-* rules — which the bulk closure deliberately leaves out.

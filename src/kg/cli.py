@@ -18,7 +18,7 @@ def main() -> None:
 @main.command()
 def build() -> None:
     """Load ontology + data, compute the OWL 2 RL closure and cache it; print the cached file."""
-    from kg.build import build_dataset
+    from kg.graph.build import build_dataset
 
     click.echo(build_dataset(Settings.from_env()))
 
@@ -26,7 +26,7 @@ def build() -> None:
 @main.command()
 def validate() -> None:
     """Run every data check (SHACL, quotes, normaliser, OWL 2 RL consistency). Exit 1 on a problem."""
-    from kg.validate import validate_all
+    from kg.checks.validate import validate_all
 
     problems = validate_all(Settings.from_env())
     for problem in problems:
@@ -40,7 +40,7 @@ def validate() -> None:
 @main.command()
 def stats() -> None:
     """Triples asserted / inferred, entities per class, observations per agency."""
-    from kg.stats import format_stats
+    from kg.views.stats import format_stats
 
     click.echo(format_stats(Settings.from_env()))
 
@@ -52,7 +52,7 @@ def stats() -> None:
 def query(file, fmt: str) -> None:
     """Run a SPARQL query FILE (or - for stdin) against the local reasoned graph."""
     from kg.errors import KgError
-    from kg.localquery import run_local_query
+    from kg.sparql.local import run_local_query
 
     try:
         click.echo(run_local_query(Settings.from_env(), file.read(), fmt), nl=False)
@@ -102,8 +102,8 @@ def load(url: str, update_url: str | None) -> None:
                    "does not apply: a dump is the same whatever host serves it]")
 def export(directory: Path, base_iri: str | None) -> None:
     """Write the dumps (Turtle, N-Triples, N-Quads, JSON-LD; asserted and with inferences) and the CSV."""
-    from kg.export import export_all
     from kg.namespaces import CANONICAL_BASE
+    from kg.publish.export import export_all
 
     for path in export_all(Settings.from_env(base_iri=base_iri or CANONICAL_BASE), directory):
         click.echo(path)

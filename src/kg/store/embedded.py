@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import StoreUnavailable
-from kg.guard import check_query
+from kg.sparql.guard import check_query
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.executor import Executor, Job, StoreSource, resolve_store, run_job
 
@@ -218,7 +218,7 @@ class EmbeddedStore:
                 digest.update(data)
                 store.bulk_load(data, rdf_format_for(path), base_iri=path.resolve().as_uri())
         else:
-            from kg.publish import publish
+            from kg.publish.dumps import publish
 
             # the reasoned graph moved to the served base, plus the computed DCAT/VoID catalog graph
             data = publish(settings).path("dataset.nq").read_bytes()
@@ -233,7 +233,7 @@ class EmbeddedStore:
             sources = [Source(Path(name), rdf_format_for(Path(name)), Path(name).resolve().as_uri())
                        for name in settings.data_files]
         else:
-            from kg.publish import publish
+            from kg.publish.dumps import publish
 
             sources = [Source(publish(settings).path("dataset.nq"), ox.RdfFormat.N_QUADS)]
         version, key = store_key(sources, named=bool(settings.data_files))

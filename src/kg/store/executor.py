@@ -32,8 +32,8 @@ import pyoxigraph as ox
 
 from kg import negotiate
 from kg.errors import KgError, QueryError, QueryTimeout, StoreUnavailable
-from kg.results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.store import QueryResponse
+from kg.store.results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.store.sandbox import isolate_network, limit_memory, sandbox_available
 
 log = logging.getLogger(__name__)

@@ -46,7 +46,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout, QueryTooLong, StoreUnavailable
-from kg.guard import check_query
+from kg.sparql.guard import check_query
 from kg.store import QueryRequest, QueryResponse, Row, Term
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -491,7 +491,7 @@ def _insert_template(quads: list[ox.Quad]) -> str:
 
 def served_nquads(settings: Settings) -> bytes:
     """Exactly what the embedded store serves: the reasoned graph at the served base plus the catalog graph."""
-    from kg.publish import publish
+    from kg.publish.dumps import publish
 
     return publish(settings).path("dataset.nq").read_bytes()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
-from kg.publish import DUMPS, OTHER_FILES, Publication, publish
+from kg.publish.dumps import DUMPS, OTHER_FILES, Publication, publish
 from kg.web import get_settings, get_store
 
 bp = Blueprint("catalog", __name__)

@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, render_template, request
 
-from kg.article_view import build_article_view
-from kg.articles import Article, load_articles
-from kg.charts import build_chart
-from kg.dereference import (
+from kg.graph.articles import Article, load_articles
+from kg.i18n import COOKIE, pick_language, translations
+from kg.store import Store
+from kg.views.article import build_article_view
+from kg.views.charts import build_chart
+from kg.views.describe import (
     BY_MEDIA_TYPE,
     HTML,
     RDF_FORMATS,
@@ -26,7 +28,7 @@ from kg.dereference import (
     serialise,
     split_suffix,
 )
-from kg.entity import (
+from kg.views.entity import (
     build_entity_page,
     choose_label,
     entity_exists,
@@ -34,10 +36,8 @@ from kg.entity import (
     make_link,
     short_name,
 )
-from kg.i18n import COOKIE, pick_language, translations
-from kg.listings import build_class_members, build_home, build_ontology_terms
-from kg.search import group_type, index_for
-from kg.store import Store
+from kg.views.listings import build_class_members, build_home, build_ontology_terms
+from kg.views.search import group_type, index_for
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/pages")

@@ -1,7 +1,7 @@
 """Blueprint ``reconcile``: the W3C Reconciliation Service API 0.2 at /reconcile (what OpenRefine calls).
 
 Requests are decoded here (``queries=`` / ``extend=`` JSON, GET or POST form; JSONP ``callback``); every answer is
-built by kg.reconcile. Bad JSON is a 400 with a message; CORS is open (the data is public and read-only).
+built by kg.views.reconcile. Bad JSON is a 400 with a message; CORS is open (the data is public and read-only).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import typing as t
 from flask import Blueprint, Response, request, url_for
 from markupsafe import escape
 
-from kg import reconcile as service
 from kg.errors import QueryError
+from kg.views import reconcile as service
 from kg.web import get_store
 
 bp = Blueprint("reconcile", __name__)

@@ -18,8 +18,8 @@ from flask import Blueprint, Response, request, url_for
 
 from kg import negotiate
 from kg.errors import QueryError, QueryRefused, QueryTooLong
-from kg.guard import check_query
-from kg.service_description import describe_service, serialize_description
+from kg.sparql.guard import check_query
+from kg.sparql.service_description import describe_service, serialize_description
 from kg.store import QueryRequest
 from kg.web import get_settings, get_store
 from kg.web.errors import error_response

@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.articles import Article, load_articles
+from kg.graph.articles import Article, load_articles
+from kg.graph.normalise import normalise
 from kg.namespaces import CANONICAL_BASE, DKG, PROV, QB, SDMX_ATTRIBUTE, SDMX_MEASURE
-from kg.normalise import normalise
 
 
 def check_quotes(graph: Graph, articles: dict[str, Article] | None = None) -> Iterator[str]:

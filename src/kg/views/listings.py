@@ -7,7 +7,9 @@ from urllib.parse import quote as urlquote
 
 import pyoxigraph as ox
 
-from kg.entity import (
+from kg.queries import query
+from kg.store import Store
+from kg.views.entity import (
     Label,
     Link,
     choose_label,
@@ -18,9 +20,7 @@ from kg.entity import (
     term_anchor,
     texts_of,
 )
-from kg.memo import memo
-from kg.queries import query
-from kg.store import Store
+from kg.views.memo import memo
 
 
 @dataclass
@@ -116,7 +116,7 @@ class HomeGroup:
 
 
 def build_home(store: Store, lang: str) -> tuple[dict[str, int], list[HomeGroup]]:
-    """Counts and entry points: two queries once per data version (kg.memo), links in ``lang`` per request."""
+    """Counts and entry points: two queries once per data version (kg.views.memo), links in ``lang`` per request."""
     counts, entries = memo(store, "home", _home_rows)
     labels = labels_for(store)
     groups: dict[str, HomeGroup] = {}

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from kg.build import reasoned_dataset
-from kg.checks import check_quotes, check_values
+from kg.checks.values import check_quotes, check_values
 from kg.config import Settings
-from kg.load import union_graph
+from kg.graph.build import reasoned_dataset
+from kg.graph.load import union_graph
+from kg.graph.reason import inconsistencies
 from kg.namespaces import GRAPH_INFERRED
 from kg.queries import query
-from kg.reason import inconsistencies
 
 
 def shacl_problems(data: Graph, shapes: Graph) -> list[str]:

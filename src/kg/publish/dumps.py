@@ -1,6 +1,6 @@
 """Everything published for one base IRI: the store's load file, the dumps, the tidy CSV and the catalog.
 
-The OWL 2 RL closure (kg.build) is computed once under the canonical base. Publishing moves it to the
+The OWL 2 RL closure (kg.graph.build) is computed once under the canonical base. Publishing moves it to the
 served base and derives, in a directory keyed by the inputs and the base:
 
 - ``dataset.nq`` — every named graph plus ``data/catalog`` (VoID + DCAT): what a store loads;
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import build_dataset, input_digest
-from kg.catalog import build_catalog
 from kg.config import Settings
+from kg.graph.build import build_dataset, input_digest
 from kg.namespaces import GRAPH_INFERRED, prefixes_for, rebase, rebase_bytes
+from kg.publish.catalog import build_catalog
 
 #: Bump when what is published changes (files, catalog terms), so an old publication is not reused.
 PUBLISH_VERSION = "2"

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 from kg import negotiate
 from kg.namespaces import SD, VOID
 from kg.queries import query
-from kg.results import GRAPH_FORMATS
 from kg.store import Store
+from kg.store.results import GRAPH_FORMATS
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from kg import negotiate
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.guard import check_query
 from kg.namespaces import CANONICAL_BASE
+from kg.sparql.guard import check_query
 from kg.store import QueryRequest, open_store
 
 

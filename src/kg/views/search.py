@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from pypinyin import lazy_pinyin
 
-from kg.memo import memo
 from kg.queries import query
 from kg.store import Store
+from kg.views.memo import memo
 
 #: Types preferred as the group of a result, most specific first (ends of IRIs).
 GROUP_ORDER = ("#GovernmentAgency", "#Company", "#University", "#Indicator", "NewsArticle", "#Person", "Person",
@@ -77,7 +77,7 @@ def build_index(store: Store) -> SearchIndex:
 
 
 def index_for(store: Store) -> SearchIndex:
-    """The store's index for its current data version, built on first use (kg.memo)."""
+    """The store's index for its current data version, built on first use (kg.views.memo)."""
     return memo(store, "search-index", build_index)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.entity import CHART_KINDS, ObservationRow, format_number
+from kg.views.entity import CHART_KINDS, ObservationRow, format_number
 
 ROW_HEIGHT = 22
 LABEL_WIDTH = 0  # labels sit above the bars so long Chinese names never squeeze them

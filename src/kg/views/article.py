@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.entity import (
+from kg.queries import query
+from kg.store import Store
+from kg.views.entity import (
     Link,
     labels_for,
     make_link,
     quote_anchor,
 )
-from kg.queries import query
-from kg.store import Store
 
 
 @dataclass

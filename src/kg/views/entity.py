@@ -14,13 +14,13 @@ from urllib.parse import quote as urlquote
 
 import pyoxigraph as ox
 
-from kg.articles import load_articles
+from kg.graph.articles import load_articles
+from kg.graph.normalise import normalise
 from kg.i18n import VOCABULARY_LABELS
-from kg.memo import memo
 from kg.namespaces import compact, prefixes_for
-from kg.normalise import normalise
 from kg.queries import query, with_values
 from kg.store import Row, Store
+from kg.views.memo import memo
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TITLE_PROPERTIES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -239,7 +239,7 @@ Labels = dict[str, dict[str, str]]
 
 
 def labels_for(store: Store) -> Labels:
-    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query per data version (kg.memo)."""
+    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query per data version (kg.views.memo)."""
     return memo(store, "labels", _read_labels)
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from kg.config import Settings
-from kg.load import load_dataset, source_files, union_graph
+from kg.graph.load import load_dataset, source_files, union_graph
+from kg.graph.reason import infer
 from kg.namespaces import GRAPH_INFERRED, GRAPH_LINKS
-from kg.reason import infer
 
 #: Bump when reason.py changes what it derives, so old caches are not reused.
 REASONER_VERSION = "2"

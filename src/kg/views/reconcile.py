@@ -1,6 +1,6 @@
 """The W3C Reconciliation Service API 0.2 (the protocol OpenRefine speaks), as plain data over a store.
 
-Names are matched against the search index (kg.search: every label and alias in zh and en, and the pinyin of the
+Names are matched against the search index (kg.views.search: every label and alias in zh and en, and the pinyin of the
 Chinese ones), so full names, short forms, English and pinyin all find the entity; a fuzzy ratio catches typos.
 Ids are the entities' IRIs. Data extension returns an entity's properties, and for an indicator IRI as the
 property, the values of that indicator's observations about the entity (a spreadsheet column of figures).
@@ -14,10 +14,10 @@ import typing as t
 
 import pyoxigraph as ox
 
-from kg.entity import labels_for
 from kg.queries import query
-from kg.search import Entry, index_for, pinyin_key
 from kg.store import Store
+from kg.views.entity import labels_for
+from kg.views.search import Entry, index_for, pinyin_key
 
 #: Candidates per query unless the query asks for fewer.
 DEFAULT_LIMIT = 5

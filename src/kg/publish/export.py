@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from kg.config import Settings
-from kg.publish import DUMPS, OTHER_FILES, publish
+from kg.publish.dumps import DUMPS, OTHER_FILES, publish
 
 
 def export_all(settings: Settings, directory: Path) -> list[Path]:

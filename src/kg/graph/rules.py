@@ -1,7 +1,7 @@
 """A cheap closure for bulk data: the few OWL 2 RL rules this ontology needs, as SPARQL Update on pyoxigraph.
 
 owlrl's fixpoint is superlinear (about 57 s at 100 k triples here, reference/engines.md), fine for the
-project's own few thousand triples (kg.reason, cached) but not for large datasets served next to them.
+project's own few thousand triples (kg.graph.reason, cached) but not for large datasets served next to them.
 These rules — cax-sco, cax-eqc, prp-spo1, prp-spo2 (two-step chains), prp-inv, prp-trp, prp-symp, prp-dom/rng —
 run in a scratch store until nothing new appears; tests/test_rules.py checks they derive every
 instance-level owlrl inference on the project's graph.
