@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from kg.store import Store
+
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so test modules can `from server import running_server`
 
 from server import free_port, running_server  # noqa: E402
+from stores import embedded_store  # noqa: E402
 from virtuoso import virtuoso_server  # noqa: E402
 
 #: The W3C SPARQL 1.1 Protocol test data, vendored with its licence (tests/data/w3c/sparql11-protocol/LICENSE.md).
@@ -44,6 +47,14 @@ def server(request: pytest.FixtureRequest) -> Iterator[str]:
     """Base URL of one `kg serve` on the built-in graph, per backend, shared by the session."""
     with serving(request.param) as base_url:
         yield base_url
+
+
+@pytest.fixture(scope="session")
+def project_store() -> Iterator[Store]:
+    """The built-in graph in an embedded memory store (the default settings), shared by the session."""
+    store = embedded_store()
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")

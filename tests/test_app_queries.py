@@ -11,7 +11,7 @@ import pytest
 
 from kg.config import Settings
 from kg.queries import QUERIES, query, with_values
-from kg.store import open_store
+from stores import embedded_store
 
 #: Sample bindings for the queries that need them (IRIs under the served base are filled in per store).
 BINDINGS = {
@@ -32,7 +32,7 @@ ELSEWHERE = {"shacl_violations"}
 
 @pytest.fixture(scope="module")
 def store():
-    opened = open_store(Settings.from_env())
+    opened = embedded_store(Settings.from_env())
     yield opened
     opened.close()
 

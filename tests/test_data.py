@@ -29,7 +29,7 @@ def everything(dataset) -> Graph:
 
 
 def test_every_quote_is_verbatim_in_its_article(everything):
-    assert list(check_quotes(everything)) == []
+    assert list(check_quotes(everything, load_articles(Settings().articles_dir))) == []
 
 
 def test_every_value_matches_the_normaliser(everything):
@@ -64,14 +64,14 @@ def test_observation_keys_are_unique(everything):
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-@pytest.mark.parametrize("slug", [s for s in load_articles() if s != "lead"])
+@pytest.mark.parametrize("slug", [s for s in load_articles(Settings().articles_dir) if s != "lead"])
 def test_every_printed_number_is_encoded(everything, slug):
     """Each Arabic number of an article appears in some verbatim value or evidence quote of that article.
 
     Numbers that are names or dates rather than facts (the "12+X" service name, "2021至2024年" …) are covered
     by the quotes of the facts they qualify; a number that is in no quote at all was left out of the graph.
     """
-    article = load_articles()[slug]
+    article = load_articles(Settings().articles_dir)[slug]
     source = URIRef(article.iri)
     covered = " ".join(
         str(q) for node in everything.subjects(URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), source)

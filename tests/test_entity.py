@@ -6,17 +6,19 @@ import pytest
 
 from kg.config import Settings
 from kg.graph.articles import load_articles
-from kg.store.embedded import EmbeddedStore
+from kg.store import Store
 from kg.views.article import build_article_view, paragraph_spans
 from kg.views.charts import build_chart
-from kg.views.entity import build_entity_page, choose_label, quote_anchor
-from kg.views.listings import build_class_members, build_home, build_ontology_terms
+from kg.views.entity import build_entity_page
+from kg.views.home import build_home
+from kg.views.labels import choose_label, quote_anchor
+from kg.views.listings import build_class_members, build_ontology_terms
 from kg.views.search import index_for
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return EmbeddedStore.open(Settings())
+def store(project_store: Store) -> Store:
+    return project_store
 
 
 def test_label_falls_back_visibly():
@@ -77,8 +79,8 @@ def test_observation_page(store):
 
 
 def test_article_view_marks_every_quote(store):
-    article = load_articles()["health"]
-    view = build_article_view(store, store.base + "id/article/health", article.text, article.body, "zh", "")
+    article = load_articles(Settings().articles_dir)["health"]
+    view = build_article_view(store, store.base + "id/article/health", "zh", "")
     found = [f for f in view.facts if f.found]
     assert found, "the health article has encoded facts"
     anchors = {a for para in view.paragraphs for seg in para for a in seg.anchors}
@@ -88,10 +90,9 @@ def test_article_view_marks_every_quote(store):
 
 
 def test_article_highlight(store):
-    article = load_articles()["health"]
-    first = build_article_view(store, store.base + "id/article/health", article.text, article.body, "zh", "")
+    first = build_article_view(store, store.base + "id/article/health", "zh", "")
     anchor = next(f.anchor for f in first.facts if f.found)
-    view = build_article_view(store, store.base + "id/article/health", article.text, article.body, "zh", anchor)
+    view = build_article_view(store, store.base + "id/article/health", "zh", anchor)
     assert any(seg.current for para in view.paragraphs for seg in para)
 
 
@@ -100,13 +101,12 @@ def test_observation_quote_anchor_matches_article(store):
     page = build_entity_page(store, store.base + "id/org/dalian-health-commission", "zh")
     row = next(o for o in page.observations if o.source_href)
     slug = row.source_href.split("?")[0].rsplit("/", 1)[-1]
-    article = load_articles()[slug]
-    view = build_article_view(store, store.base + f"id/article/{slug}", article.text, article.body, "zh", "")
+    view = build_article_view(store, store.base + f"id/article/{slug}", "zh", "")
     assert quote_anchor(row.link.iri) in {f.anchor for f in view.facts if f.found}
 
 
 def test_paragraphs_cover_the_text():
-    article = load_articles()["health"]
+    article = load_articles(Settings().articles_dir)["health"]
     spans = paragraph_spans(article.body)
     assert spans[0][0] == 0 and spans[-1][1] == len(article.text)
 

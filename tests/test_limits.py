@@ -18,6 +18,7 @@ from kg.web import create_app
 from listener import Listener  # tests/ is on sys.path (conftest)
 from observations import write_observations
 from server import running_server
+from stores import embedded_store
 
 TIMEOUT = 1.0
 MAX_ROWS = 50
@@ -232,11 +233,11 @@ def test_executor_works_under_the_flask_test_client(data_file: Path) -> None:
     try:
         client = app.test_client()
         assert client.get("/sparql", query_string={"query": CARTESIAN}).status_code == 503
-        first_child = store._executor.child_pid
+        first_child = store.query_child_pid
         assert first_child is None
         response = client.get("/sparql", query_string={"query": "SELECT ?s { ?s ?p ?o }"})
         assert response.status_code == 200 and response.headers["X-SPARQL-Truncated"] == "true"
-        child = store._executor.child_pid
+        child = store.query_child_pid
         assert child is not None and Path(f"/proc/{child}").exists()
     finally:
         store.close()
@@ -244,14 +245,16 @@ def test_executor_works_under_the_flask_test_client(data_file: Path) -> None:
 
 
 def test_in_process_and_isolated_results_agree(data_file: Path) -> None:
-    from kg.store import QueryRequest
-    from kg.store.embedded import EmbeddedStore
+    from dataclasses import replace
 
-    store = EmbeddedStore.open(Settings(data_files=(str(data_file),)))
+    from kg.sparql.request import prepare_query
+
+    settings = Settings(data_files=(str(data_file),))
+    store = embedded_store(settings)
     try:
-        request = QueryRequest("SELECT ?s ?o { ?s <http://example.org/value> ?o } ORDER BY ?o LIMIT 5")
+        request = prepare_query("SELECT ?s ?o { ?s <http://example.org/value> ?o } ORDER BY ?o LIMIT 5", settings)
         isolated = store.execute(request)
-        direct = store.execute(request, isolated=False)
+        direct = store.execute(replace(request, timeout=None))
         assert isolated == direct
         parsed = ox.parse_query_results(isolated.body, format=ox.QueryResultsFormat.JSON)
         assert len(list(parsed)) == 5

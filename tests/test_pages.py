@@ -7,10 +7,11 @@ import pytest
 import rdflib
 
 from kg.config import Settings
+from kg.formats import RDF_FORMATS
 from kg.queries import query
-from kg.store.embedded import EmbeddedStore
-from kg.views.describe import RDF_FORMATS
+from kg.store import Store
 from kg.web import create_app
+from stores import embedded_store
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
                   "application/rdf+xml": "xml", "text/n3": "n3", "application/n-quads": "nquads",
@@ -18,8 +19,8 @@ RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "ap
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return EmbeddedStore.open(Settings())
+def store(project_store: Store) -> Store:
+    return project_store
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_article_highlight(client):
 
 def test_labels_are_escaped(tmp_path):
     settings = Settings(data_files=("tests/data/xss.ttl",))
-    store = EmbeddedStore.open(settings)
+    store = embedded_store(settings)
     client = create_app(settings, store=store).test_client()
     for lang in ("en", "zh"):
         html = client.get(f"/id/org/evil?lang={lang}").get_data(as_text=True)

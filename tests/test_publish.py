@@ -12,7 +12,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF, VOID
 
 from kg.config import Settings
-from kg.publish.dumps import CSV_COLUMNS, DUMPS, publish
+from kg.publish import DUMPS, publish
+from kg.publish.tables import CSV_COLUMNS
 
 BASE = "http://kg.test/"
 QB_OBS = "http://purl.org/linked-data/cube#Observation"

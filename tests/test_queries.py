@@ -443,7 +443,7 @@ def test_figure_source_sentence(store: ox.Store) -> None:
     assert [(value, quote, article, headline) for _o, value, quote, article, headline in rows] == [
         (D("82.45"), zh("人均预期寿命达82.45岁"), "id/article/health", zh("人均预期寿命达82.45岁")),
     ]
-    health = load_articles()["health"]
+    health = load_articles(Settings().articles_dir)["health"]
     assert rows[0][2][0] in health.text
 
 

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.store.executor import Executor, Job, QueryMemoryExceeded
+from kg.store import QueryRequest as Job
+from kg.store.executor import Executor, QueryMemoryExceeded
 from kg.store.sandbox import sandbox_available
 from listener import Listener  # tests/ is on sys.path (conftest)
 

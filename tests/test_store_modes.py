@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,9 +16,11 @@ import pytest
 
 from kg.config import Settings
 from kg.errors import QueryTimeout
+from kg.sparql.request import prepare_query
 from kg.store import QueryRequest
-from kg.store.embedded import EmbeddedStore
+from kg.store import Store as EmbeddedStore
 from observations import write_observations
+from stores import embedded_store
 
 PROTOCOL = Path(__file__).resolve().parent / "data" / "protocol.trig"
 CUBE = "http://purl.org/linked-data/cube#"
@@ -73,14 +76,14 @@ def settings_for(mode: str, cache_dir: Path, *files: Path) -> Settings:
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
 def store(request: pytest.FixtureRequest, cache_dir: Path) -> Iterator[EmbeddedStore]:
-    opened = EmbeddedStore.open(settings_for(request.param, cache_dir))
+    opened = embedded_store(settings_for(request.param, cache_dir))
     yield opened
     opened.close()
 
 
 @pytest.fixture(scope="module")
 def memory_store(cache_dir: Path) -> Iterator[EmbeddedStore]:
-    opened = EmbeddedStore.open(settings_for("memory", cache_dir))
+    opened = embedded_store(settings_for("memory", cache_dir))
     yield opened
     opened.close()
 
@@ -101,23 +104,23 @@ def test_select_ask_construct_match_the_memory_mode(store: EmbeddedStore, memory
 
 def test_execute_in_the_query_child_matches_the_memory_mode(store: EmbeddedStore, memory_store: EmbeddedStore) -> None:
     for query, media_type in EXECUTED:
-        request = QueryRequest(query=query, media_type=media_type)
+        request = prepare_query(query, Settings(), media_type=media_type)
         got, want = store.execute(request), memory_store.execute(request)
         assert (got.media_type, got.query_form, got.row_count, got.truncated) == (
             want.media_type, want.query_form, want.row_count, want.truncated)
         assert _plain_body(got.body, got.media_type) == _plain_body(want.body, want.media_type)
-        local = store.execute(request, isolated=False)
+        local = store.execute(replace(request, timeout=None))
         assert _plain_body(local.body, local.media_type) == _plain_body(got.body, got.media_type)
 
 
 def test_disk_store_is_built_once_and_reused(tmp_path: Path) -> None:
-    first = EmbeddedStore.open(settings_for("disk", tmp_path))
+    first = embedded_store(settings_for("disk", tmp_path))
     path = first.disk_path
     assert path is not None and path.parent == tmp_path / "stores" and len(path.name) == 16
     before = path.stat()
     assert first.select(LABELS)
     first.close()
-    second = EmbeddedStore.open(settings_for("disk", tmp_path))
+    second = embedded_store(settings_for("disk", tmp_path))
     assert second.disk_path == path
     after = path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not rebuilt
@@ -127,8 +130,8 @@ def test_disk_store_is_built_once_and_reused(tmp_path: Path) -> None:
 
 
 def test_disk_store_key_covers_the_data(tmp_path: Path, observations: Path) -> None:
-    one = EmbeddedStore.open(settings_for("disk", tmp_path))
-    two = EmbeddedStore.open(settings_for("disk", tmp_path, PROTOCOL, observations))
+    one = embedded_store(settings_for("disk", tmp_path))
+    two = embedded_store(settings_for("disk", tmp_path, PROTOCOL, observations))
     assert one.disk_path != two.disk_path
     assert one.data_version() != two.data_version()
     assert len(two.select(f"SELECT ?s WHERE {{ ?s a <{CUBE}Observation> }}")) == 1000
@@ -138,21 +141,21 @@ def test_disk_store_key_covers_the_data(tmp_path: Path, observations: Path) -> N
 
 def test_disk_child_opens_its_own_handle(tmp_path: Path) -> None:
     """The executor child queries without the parent ever opening the store, and after the parent did."""
-    disk = EmbeddedStore.open(settings_for("disk", tmp_path))
+    disk = embedded_store(settings_for("disk", tmp_path))
     count = QueryRequest(query="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", media_type="text/csv")
     try:
         assert disk.execute(count).body.splitlines()[1] == b"9"
-        assert not disk._source.opened_here  # the child opened it, not this process
+        assert not disk.opened_here  # the child opened it, not this process
         assert disk.select(LABELS)  # now this process has a handle too
-        assert disk._source.opened_here
-        disk._executor.close()  # the next child is forked from a process holding a handle
+        assert disk.opened_here
+        disk.stop_query_child()  # the next child is forked from a process holding a handle
         assert disk.execute(count).body.splitlines()[1] == b"9"
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - a forked "worker" must not use the inherited handle
             code = 1
             try:
-                if disk.select(LABELS) and disk._source.opened_here:
+                if disk.select(LABELS) and disk.opened_here:
                     code = 0
             finally:
                 os.write(write, bytes([code]))
@@ -166,13 +169,13 @@ def test_disk_child_opens_its_own_handle(tmp_path: Path) -> None:
 
 
 def test_disk_time_limit_then_the_next_query_works(tmp_path: Path, observations: Path) -> None:
-    disk = EmbeddedStore.open(settings_for("disk", tmp_path, observations))
+    disk = embedded_store(settings_for("disk", tmp_path, observations))
     try:
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
             disk.execute(QueryRequest(query=CARTESIAN, timeout=1.0))
         assert time.monotonic() - started < 5
-        answer = disk.execute(QueryRequest(query="ASK { ?s ?p ?o }"))
+        answer = disk.execute(QueryRequest(query="ASK { ?s ?p ?o }", form="ASK"))
         assert json.loads(answer.body)["boolean"] is True
     finally:
         disk.close()
@@ -180,7 +183,7 @@ def test_disk_time_limit_then_the_next_query_works(tmp_path: Path, observations:
 
 def test_unknown_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="store mode"):
-        EmbeddedStore.open(settings_for("floppy", tmp_path))
+        embedded_store(settings_for("floppy", tmp_path))
 
 
 def test_store_mode_from_the_environment() -> None:
@@ -192,5 +195,5 @@ def test_a_failed_build_leaves_no_store(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
     with pytest.raises(OSError, match="cannot build the on-disk store"):
-        EmbeddedStore.open(settings_for("disk", tmp_path / "cache", broken))
+        embedded_store(settings_for("disk", tmp_path / "cache", broken))
     assert list((tmp_path / "cache" / "stores").iterdir()) == []

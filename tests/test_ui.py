@@ -2,7 +2,7 @@
 runs a query and renders an escaped table, errors are readable.
 
 Runs the real app (kg.web.create_app) over a real embedded store loaded with a small test graph; the example
-queries come from a temporary folder (app.config[ui.CONFIG_QUERIES_DIR]).
+queries come from a temporary folder (Settings.examples_dir).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from flask import Flask
 
 from kg.config import Settings
 from kg.namespaces import prefixes_for
-from kg.store.embedded import EmbeddedStore
+from kg.store import Store
+from kg.views.examples import parse_example
 from kg.web import create_app, ui
+from stores import embedded_store
 
 EXAMPLES = {
     "01-companies.rq": "# title@zh: 企业及其名称\n# title@en: Companies and their names\n"
@@ -54,19 +56,15 @@ def write_examples(folder: Path, base: str) -> Path:
     return folder
 
 
-def open_store(tmp: Path, base: str, **settings: object) -> EmbeddedStore:
-    return EmbeddedStore.open(
-        Settings(data_files=(str(write_data(tmp / "data", base)),), base_iri=base, cache_dir=tmp / "cache", **settings)
-    )
+def settings_for(tmp: Path, base: str, **settings: object) -> Settings:
+    return Settings(data_files=(str(write_data(tmp / "data", base)),), base_iri=base, cache_dir=tmp / "cache",
+                    **settings)
 
 
-def make_app(store: EmbeddedStore, queries_dir: Path, node_modules: Path | None = None) -> Flask:
+def make_app(settings: Settings, store: Store, queries_dir: Path, node_modules: Path | None = None) -> Flask:
     """The real app (endpoint + ui blueprint) over ``store``, with example queries from ``queries_dir``."""
-    app = create_app(store.settings, store)
-    app.config[ui.CONFIG_QUERIES_DIR] = str(queries_dir)
-    if node_modules is not None:
-        app.config[ui.CONFIG_NODE_MODULES] = str(node_modules)
-    return app
+    settings = settings.but(examples_dir=queries_dir, **({"node_modules": node_modules} if node_modules else {}))
+    return create_app(settings, store)
 
 
 BASE = "http://localhost/"
@@ -74,15 +72,20 @@ HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    store = open_store(tmp_path_factory.mktemp("ui"), BASE)
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return settings_for(tmp_path_factory.mktemp("ui"), BASE)
+
+
+@pytest.fixture(scope="module")
+def store(settings: Settings) -> Iterator[Store]:
+    store = embedded_store(settings)
     yield store
     store.close()
 
 
 @pytest.fixture()
-def app(store: EmbeddedStore, tmp_path: Path) -> Flask:
-    return make_app(store, write_examples(tmp_path / "queries", BASE))
+def app(settings: Settings, store: Store, tmp_path: Path) -> Flask:
+    return make_app(settings, store, write_examples(tmp_path / "queries", BASE))
 
 
 @pytest.fixture()
@@ -102,7 +105,7 @@ def test_page_uses_local_assets_and_lists_prefixes_and_examples(client) -> None:
     urls = _asset_urls(html)
     assert urls, "the page loads its stylesheet"
     assert not [u for u in urls if u.startswith(("http://", "https://", "//"))], urls
-    if ui.yasgui_dir_for(Path(ui.REPO_ROOT) / "node_modules") is not None:
+    if ui.yasgui_dir_for(Settings().node_modules) is not None:
         assert "/static/yasgui/yasgui.min.js" in urls and "/static/yasgui/yasgui.min.css" in urls
     for name, iri in prefixes_for(BASE).items():
         assert f"PREFIX {name}: &lt;{iri}&gt;" in html
@@ -117,7 +120,7 @@ def test_local_assets_are_served(client) -> None:
     assert res.status_code == 200
     assert b"Yasgui" in res.data
     assert client.get("/static/ui/sparql.css").status_code == 200
-    if ui.yasgui_dir_for(Path(ui.REPO_ROOT) / "node_modules") is None:
+    if ui.yasgui_dir_for(Settings().node_modules) is None:
         pytest.skip("node_modules not installed (scripts/setup)")
     js = client.get("/static/yasgui/yasgui.min.js")
     assert js.status_code == 200 and len(js.data) > 100_000
@@ -126,8 +129,8 @@ def test_local_assets_are_served(client) -> None:
     assert client.get("/static/yasgui/yasgui.esm.js").status_code == 404
 
 
-def test_page_works_without_node_modules(store: EmbeddedStore, tmp_path: Path, caplog) -> None:
-    app = make_app(store, write_examples(tmp_path / "q", BASE), node_modules=tmp_path / "missing")
+def test_page_works_without_node_modules(settings: Settings, store: Store, tmp_path: Path, caplog) -> None:
+    app = make_app(settings, store, write_examples(tmp_path / "q", BASE), node_modules=tmp_path / "missing")
     with caplog.at_level("WARNING", logger="kg.web.ui"):
         res = app.test_client().get("/sparql", headers=HTML)
     html = res.get_data(as_text=True)
@@ -174,10 +177,10 @@ def test_ask_and_construct(client) -> None:
     assert '<th scope="col">?subject</th>' in html and "dkg:Company" in html
 
 
-def test_syntax_error_is_a_readable_400(app: Flask, store: EmbeddedStore) -> None:
-    # rendered by render_sparql_html itself (the endpoint may answer a bad query before it gets here)
+def test_syntax_error_is_a_readable_400(app: Flask) -> None:
+    # rendered by render_query_page itself (the endpoint may answer a bad query before it gets here)
     with app.test_request_context("/sparql?lang=zh", method="POST", headers=HTML):
-        res = ui.render_sparql_html(store, "SELEKT nothing")
+        res = ui.render_query_page("SELEKT nothing")
     assert res.status_code == 400
     html = res.get_data(as_text=True)
     assert 'class="kg-error" role="alert"' in html and "查询出错" in html
@@ -185,9 +188,10 @@ def test_syntax_error_is_a_readable_400(app: Flask, store: EmbeddedStore) -> Non
 
 
 def test_truncated_notice(tmp_path: Path) -> None:
-    store = open_store(tmp_path, BASE, max_rows=1)
+    settings = settings_for(tmp_path, BASE, max_rows=1)
+    store = embedded_store(settings)
     try:
-        app = make_app(store, write_examples(tmp_path / "q", BASE))
+        app = make_app(settings, store, write_examples(tmp_path / "q", BASE))
         res = app.test_client().post("/sparql?lang=en", data={"query": "SELECT * { ?s ?p ?o }"}, headers=HTML)
         assert 'class="kg-truncated"' in res.get_data(as_text=True)
     finally:
@@ -201,12 +205,12 @@ def test_language_from_accept_language(client) -> None:
 
 
 def test_repository_examples_parse() -> None:
-    folder = Path(ui.REPO_ROOT) / "queries"
+    folder = Settings().examples_dir
     files = sorted(folder.glob("*.rq"))
     if not files:
         pytest.skip("no queries/*.rq yet")
     for path in files:
-        example = ui.parse_example(path)
+        example = parse_example(path)
         assert example.title_zh and example.title_en and example.query.strip(), path
 
 

@@ -37,12 +37,25 @@ def validate() -> None:
     click.echo("ok: the graph conforms (SHACL, quotes, values, OWL 2 RL consistency)")
 
 
+def open_local_store(settings: Settings):
+    """The embedded store of the built-in graph (or ``KG_DATA_FILES``) for a command run on this machine."""
+    from kg.publish import served_files
+    from kg.store import open_store
+
+    local = settings.but(store_url="")
+    return open_store(local, served_files(local))
+
+
 @main.command()
 def stats() -> None:
     """Triples asserted / inferred, entities per class, observations per agency."""
     from kg.views.stats import format_stats
 
-    click.echo(format_stats(Settings.from_env()))
+    store = open_local_store(Settings.from_env())
+    try:
+        click.echo(format_stats(store))
+    finally:
+        store.close()
 
 
 @main.command()
@@ -52,12 +65,19 @@ def stats() -> None:
 def query(file, fmt: str) -> None:
     """Run a SPARQL query FILE (or - for stdin) against the local reasoned graph."""
     from kg.errors import KgError
+    from kg.namespaces import CANONICAL_BASE
     from kg.sparql.local import run_local_query
 
+    settings = Settings.from_env()
+    # locally there is no served address: keep the canonical IRIs the files and examples are written with
+    settings = settings.but(base_iri=settings.base_iri or CANONICAL_BASE)
+    store = open_local_store(settings)
     try:
-        click.echo(run_local_query(Settings.from_env(), file.read(), fmt), nl=False)
+        click.echo(run_local_query(store, settings, file.read(), fmt), nl=False)
     except KgError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
 
 
 @main.command()
@@ -90,9 +110,20 @@ def serve(**options) -> None:
 @click.option("--update-url", default=None, help="Private write endpoint (SPARQL Update / Graph Store) [derived]")
 def load(url: str, update_url: str | None) -> None:
     """Put the reasoned graph (asserted + inferred, in their named graphs) into an external store."""
-    from kg.store.remote import load_into
+    import time
 
-    load_into(Settings.from_env(), url, update_url=update_url)
+    from tqdm import tqdm
+
+    from kg.publish import publish
+    from kg.store.bulkload import load_into
+
+    settings = Settings.from_env()
+    nquads = publish(settings).path("dataset.nq")
+    started = time.monotonic()
+    with tqdm(unit="triple", desc="load", disable=nquads.stat().st_size < 50_000_000) as bar:
+        counts = load_into(settings, url, nquads, update_url=update_url, progress=bar.update)
+    click.echo(f"loaded {len(counts)} graphs, {sum(counts.values())} triples into {url} "
+               f"in {time.monotonic() - started:.1f} s")
 
 
 @main.command()

@@ -1,20 +1,27 @@
-"""Settings: defaults overridden by ``KG_*`` environment variables, then by CLI flags. No I/O here."""
+"""Settings: the one place configuration comes from. Defaults, overridden by ``KG_*`` environment variables
+(:meth:`Settings.from_env`, the only reader of the environment), then by CLI flags. Every path the code uses is
+derived from :attr:`Settings.root` and :attr:`Settings.cache_dir`; the settings object is passed down, never
+looked up globally. No I/O here.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-#: The repository root (ontology/, data/, queries/ live there); overridable for installed copies.
-REPO_ROOT = Path(os.environ.get("KG_ROOT", Path(__file__).resolve().parents[2]))
-#: The read-only shared folder beside the repository (the seed page, references, the W3C test data).
-SHARED_DIR = Path(os.environ.get("KG_SHARED", REPO_ROOT.parent / "shared"))
+#: The checkout this package runs from (ontology/, data/, queries/, node_modules/ live there): the default root.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: Fields read from a comma- or space-separated list.
+_LIST_FIELDS = ("data_files", "service_allowlist")
+#: Environment variables that are not named after a field (scripts/virtuoso.sh's own names).
+_ALIASES = {"VDIR": "virtuoso_dir"}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the app and the CLI can be configured with."""
+    """Everything the app and the CLI can be configured with (field ``x`` is read from ``KG_X``)."""
 
     host: str = "127.0.0.1"
     port: int = 5000
@@ -25,6 +32,9 @@ class Settings:
     data_files: tuple[str, ...] = ()
     #: URL of an external SPARQL 1.1 endpoint to serve from instead of the embedded store.
     store_url: str = ""
+    #: The external store's private write side (``kg load``): user and password, never stored in the repository.
+    store_user: str = "dba"
+    store_password: str = ""
     #: Embedded store kind: "memory" (bulk-loaded at start-up) or "disk" (a cached RocksDB store opened read-only).
     store_mode: str = "memory"
     #: Per-query time limit in seconds.
@@ -44,8 +54,23 @@ class Settings:
     service_timeout: float = 5.0
     #: Cache-Control max-age of query results and pages, in seconds.
     cache_max_age: int = 300
-    cache_dir: Path = field(default_factory=lambda: REPO_ROOT / ".cache")
+    #: The checkout: ontology/, data/, queries/ and node_modules/ are found under it.
     root: Path = REPO_ROOT
+    #: Where built and published files go (empty: ``root/.cache``).
+    cache_dir: Path = Path()
+    #: The private Virtuoso's directory (scripts/virtuoso.sh; empty: ``cache_dir/virtuoso``).
+    virtuoso_dir: Path = Path()
+    #: The example queries offered to users (empty: ``root/queries``).
+    examples_dir: Path = Path()
+    #: Where ``npm ci`` installed YASGUI (empty: ``root/node_modules``).
+    node_modules: Path = Path()
+
+    def __post_init__(self) -> None:
+        derived = {"cache_dir": lambda: self.root / ".cache", "virtuoso_dir": lambda: self.cache_dir / "virtuoso",
+                   "examples_dir": lambda: self.root / "queries", "node_modules": lambda: self.root / "node_modules"}
+        for name, default in derived.items():
+            if getattr(self, name) == Path():
+                object.__setattr__(self, name, default())
 
     @property
     def base(self) -> str:
@@ -53,29 +78,62 @@ class Settings:
         base = self.base_iri or f"http://{self.host}:{self.port}/"
         return base if base.endswith("/") else base + "/"
 
+    @property
+    def ontology_dir(self) -> Path:
+        """ontology/: the OWL ontology, code lists and SHACL shapes."""
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        """data/: triples, links, the catalog's hand-written part and the source articles."""
+        return self.root / "data"
+
+    @property
+    def articles_dir(self) -> Path:
+        """data/articles/: the source page, one text file per article."""
+        return self.data_dir / "articles"
+
+    @property
+    def catalog_file(self) -> Path:
+        """The hand-written part of the DCAT/VoID record."""
+        return self.data_dir / "catalog.ttl"
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Build settings from ``KG_<FIELD>`` environment variables, then keyword overrides (None is ignored)."""
+        """Build settings from ``KG_<FIELD>`` environment variables, then keyword overrides (None is ignored).
+
+        >>> Settings.from_env({"KG_PORT": "8080", "KG_SERVICE_ALLOWLIST": "http://a/ http://b/"}).service_allowlist
+        ('http://a/', 'http://b/')
+        >>> Settings.from_env({"KG_ROOT": "/srv/kg"}).cache_dir
+        PosixPath('/srv/kg/.cache')
+        """
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = environ.get("KG_" + f.name.upper())
-            if raw is None:
-                continue
-            values[f.name] = _coerce(f.name, raw)
-        settings = cls(**values)
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        names = {f"KG_{f.name.upper()}": f.name for f in fields(cls)} | _ALIASES
+        for variable, name in names.items():
+            raw = environ.get(variable)
+            if raw is not None and raw != "":
+                values[name] = _coerce(name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def but(self, **changes: object) -> Settings:
+        """A copy with some fields changed (derived paths recomputed unless given)."""
+        derived = dict.fromkeys(("cache_dir", "virtuoso_dir", "examples_dir", "node_modules"), Path())
+        derived = derived if "root" in changes else {}
+        return replace(self, **{**derived, **changes})
 
 
 def _coerce(name: str, raw: str) -> object:
-    default = getattr(Settings, name, None) if name in Settings.__dataclass_fields__ else None
-    kind = Settings.__dataclass_fields__[name].type
-    if name in ("data_files", "service_allowlist"):
+    default = getattr(Settings, name)
+    if name in _LIST_FIELDS:
         return tuple(part for part in raw.replace(",", " ").split() if part)
-    if name in ("cache_dir", "root"):
+    if isinstance(default, Path):
         return Path(raw)
-    if kind in ("int",) or isinstance(default, int):
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
         return int(raw)
-    if kind in ("float",) or isinstance(default, float):
+    if isinstance(default, float):
         return float(raw)
     return raw

@@ -37,3 +37,9 @@ class StoreUnavailable(KgError):
     """The backing store cannot be reached or answers with an error: 503."""
 
     status = 503
+
+
+class NotAcceptable(KgError):
+    """No format the client accepts can carry this result: 406 (the message lists what can)."""
+
+    status = 406

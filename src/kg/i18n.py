@@ -83,6 +83,48 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+#: The query page's own strings, by language.
+QUERY_PAGE_STRINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "SPARQL 查询",
+        "intro": "在此查询大连“十四五”民生知识图谱。默认图是所有命名图的并集。",
+        "examples": "示例查询",
+        "choose_example": "选择示例查询…",
+        "query": "查询",
+        "run": "运行查询",
+        "results": "查询结果",
+        "rows": "行",
+        "no_rows": "没有结果。",
+        "truncated": "结果已截断：只显示前面的行。",
+        "error": "查询出错",
+        "prefixes": "已声明的前缀",
+        "no_js": "未启用 JavaScript 或查询编辑器不可用：请使用下面的表单。",
+        "ask_true": "是（true）",
+        "ask_false": "否（false）",
+        "other_lang": "English",
+    },
+    "en": {
+        "title": "SPARQL query",
+        "intro": "Query the Dalian 14th Five-Year Plan livelihood knowledge graph. The default graph is the union of "
+        "all named graphs.",
+        "examples": "Example queries",
+        "choose_example": "Choose an example query…",
+        "query": "Query",
+        "run": "Run query",
+        "results": "Results",
+        "rows": "rows",
+        "no_rows": "No results.",
+        "truncated": "Results truncated: only the first rows are shown.",
+        "error": "Query error",
+        "prefixes": "Declared prefixes",
+        "no_js": "JavaScript is off or the query editor is unavailable: use the form below.",
+        "ask_true": "true",
+        "ask_false": "false",
+        "other_lang": "中文",
+    },
+}
+
+
 def pick_language(arg: str | None, cookie: str | None, accept_language: list[tuple[str, float]]) -> str:
     """The language to show: an explicit ?lang=, else the cookie, else the best Accept-Language match, else zh.
 

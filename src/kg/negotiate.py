@@ -1,68 +1,19 @@
-"""Content negotiation for SPARQL results: tables of media types per result kind, and pure functions over them.
+"""Content negotiation: the one Accept picker, used by every route (/sparql, entity IRIs, VoID, the CLI).
 
-A result kind is ``"solutions"`` (SELECT), ``"boolean"`` (ASK) or ``"graph"`` (CONSTRUCT/DESCRIBE and the
-service description). Clients choose with the ``Accept`` header (q-values and wildcards) or with a ``format``
-parameter (a short name or a full media type), which wins over Accept. ``text/html`` is offered for every kind:
-browsers get the query UI. ASK results in CSV/TSV are served only when asked for explicitly (no standard defines
-them; the body is pyoxigraph's bare ``true``/``false``); wildcards never select them.
-No Flask import: these functions are used by the web layer and the CLI alike.
+:func:`pick` chooses among offered media types: highest q wins, ties go to the server's order, a type in
+``explicit`` (HTML) counts only when the client names it, never through ``*/*``. The offers come from the one
+format table (kg.formats); :func:`negotiate` adds the ``format`` parameter of the SPARQL Protocol and the rule that
+ASK results in CSV/TSV are served only when asked for by name (no standard defines them). No Flask import.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HTML = "text/html"
-JSON = "application/sparql-results+json"
-XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-NQUADS = "application/n-quads"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
+from kg.formats import HTML, HTML_PAGE, JSON, RDF_FORMATS, TURTLE, Format, formats_of
 
-#: Media types each kind can be served in, in server preference order (the first is the default).
-RESULT_FORMATS: dict[str, tuple[str, ...]] = {
-    "solutions": (JSON, XML, CSV, TSV),
-    "boolean": (JSON, XML, CSV, TSV),
-    "graph": (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS),
-}
-
-#: Served only when named explicitly (never through a wildcard).
-EXPLICIT_ONLY: dict[str, frozenset[str]] = {"boolean": frozenset({CSV, TSV})}
-
-#: Other names clients use for a media type we serve, per kind.
-MEDIA_ALIASES: dict[str, dict[str, str]] = {
-    "solutions": {"application/json": JSON, "application/xml": XML, "text/xml": XML, "text/plain": TSV},
-    "boolean": {"application/json": JSON, "application/xml": XML, "text/xml": XML},
-    "graph": {
-        "application/x-turtle": TURTLE,
-        "application/turtle": TURTLE,
-        "text/plain": NTRIPLES,
-        "text/n-triples": NTRIPLES,
-        "application/json": JSONLD,
-        "application/xml": RDFXML,
-        "text/xml": RDFXML,
-        "text/n-quads": NQUADS,
-        "text/x-nquads": NQUADS,
-    },
-}
-
-#: ``format`` parameter names → media type, per kind.
-FORMAT_NAMES: dict[str, dict[str, str]] = {
-    "solutions": {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "html": HTML},
-    "graph": {
-        "turtle": TURTLE, "ttl": TURTLE, "ntriples": NTRIPLES, "nt": NTRIPLES, "nquads": NQUADS, "nq": NQUADS,
-        "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD, "rdfxml": RDFXML, "rdf": RDFXML, "xml": RDFXML,
-        "html": HTML,
-    },
-}
-FORMAT_NAMES["boolean"] = FORMAT_NAMES["solutions"]
-
-#: Media types that have text content, sent with ``; charset=utf-8``.
-TEXT_TYPES = frozenset({CSV, TSV, TURTLE, NTRIPLES, NQUADS, HTML})
+#: Media types served for a result kind only when named explicitly (never through a wildcard).
+EXPLICIT_ONLY: dict[str, frozenset[str]] = {"boolean": frozenset({"text/csv", "text/tab-separated-values"})}
 
 
 @dataclass(frozen=True)
@@ -94,7 +45,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     []
     """
     ranges: list[MediaRange] = []
-    for part in (header or "").split(","):
+    for part in (header or "").split(",")[:64]:
         fields = [f.strip() for f in part.split(";")]
         main, slash, sub = fields[0].lower().partition("/")
         if not slash or not main or not sub:
@@ -111,12 +62,12 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def _quality(ranges: list[MediaRange], media_type: str, aliases: list[str], *, explicit_only: bool) -> float:
+def _quality(ranges: list[MediaRange], media_type: str, aliases: tuple[str, ...], *, explicit_only: bool) -> float:
     """The q of the most specific range matching ``media_type`` (wildcards allowed unless ``explicit_only``)
     or one of its ``aliases`` (exact names only); 0 when none matches."""
     best_spec, best_q = -1, 0.0
     for r in ranges:
-        for name in [media_type, *aliases]:
+        for name in (media_type, *aliases):
             spec = r.matches(name)
             if spec < 2 and (explicit_only or name != media_type):
                 continue
@@ -125,11 +76,40 @@ def _quality(ranges: list[MediaRange], media_type: str, aliases: list[str], *, e
     return best_q if best_spec >= 0 else 0.0
 
 
-def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> str | None:
-    """Choose the response media type for ``kind``; None means nothing acceptable (406).
+def pick(accept: str | None, offered: tuple[Format | str, ...] | list[Format | str], default: str | None, *,
+         explicit: frozenset[str] = frozenset({HTML}), any_type: bool = True) -> str | None:
+    """The offered media type the Accept header prefers; ``default`` when none is acceptable or there is no header.
 
-    The ``format`` parameter wins; otherwise the highest q wins and ties go to server preference.
-    ``text/html`` counts only when the client names it (browsers do), never through ``*/*``.
+    Highest q wins, ties go to the order of ``offered`` (the server's preference). A :class:`Format`'s aliases
+    count as its name (exact matches only). Types in ``explicit`` count only when named, never through ``*/*``;
+    ``any_type=False`` ignores ``*/*`` altogether, so a client naming nothing it prefers gets ``default``.
+
+    >>> pick("text/turtle;q=0.9, text/html;q=0.9", [*RDF_FORMATS, HTML], HTML, any_type=False)
+    'text/turtle'
+    >>> pick("*/*", [*RDF_FORMATS, HTML], HTML, any_type=False)
+    'text/html'
+    >>> pick("application/json", RDF_FORMATS, None)
+    'application/ld+json'
+    >>> pick("image/png", ["text/turtle"], "text/html")
+    'text/html'
+    """
+    if not accept or not accept.strip():
+        return default
+    ranges = [r for r in parse_accept(accept) if any_type or r.type != "*"]
+    best, best_q = default, 0.0
+    for offer in offered:
+        media_type, aliases = (offer.media_type, offer.aliases) if isinstance(offer, Format) else (offer, ())
+        q = _quality(ranges, media_type, aliases, explicit_only=media_type in explicit)
+        if q > best_q:
+            best, best_q = media_type, q
+    return best
+
+
+def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> str | None:
+    """The response media type for a result of ``kind`` ("solutions", "boolean", "graph"); None means 406.
+
+    The ``format`` parameter wins; then the Accept header (no header or an empty one: the kind's default).
+    ``text/html`` (the query page) counts only when the client names it, as browsers do.
 
     >>> negotiate("solutions", None)
     'application/sparql-results+json'
@@ -146,49 +126,15 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     """
     if format_param:
         return format_media_type(kind, format_param)
-    ranges = parse_accept(accept) if accept and accept.strip() else [MediaRange("*", "*", 1.0)]
-    aliases = MEDIA_ALIASES.get(kind, {})
-    candidates = [*RESULT_FORMATS[kind], HTML]
-    best: str | None = None
-    best_q = 0.0
-    for media_type in candidates:
-        names = [alias for alias, target in aliases.items() if target == media_type]
-        explicit = media_type == HTML or media_type in EXPLICIT_ONLY.get(kind, ())
-        q = _quality(ranges, media_type, names, explicit_only=explicit)
-        if q > best_q:
-            best, best_q = media_type, q
-    return best
-
-
-def pick(accept: str | None, offered: tuple[str, ...] | list[str], default: str,
-         aliases: dict[str, str] | None = None, explicit: frozenset[str] = frozenset({HTML}),
-         any_type: bool = True) -> str:
-    """The one Accept picker for callers outside the result tables (entity IRIs, VoID): highest q wins,
-    ties go to the order of ``offered`` (the server's preference), ``default`` when nothing matches or no header.
-    Types in ``explicit`` (HTML, as for /sparql) count only when the client names them, never through ``*/*``;
-    ``any_type=False`` ignores ``*/*`` altogether, so a client naming nothing it prefers gets ``default``.
-
-    >>> pick("text/turtle;q=0.9, text/html;q=0.9", ("text/turtle", "text/html"), "text/html")
-    'text/turtle'
-    >>> pick("*/*", ("text/turtle", "text/html"), "text/html")
-    'text/turtle'
-    >>> pick("image/png", ("text/turtle",), "text/html")
-    'text/html'
-    """
+    formats = formats_of(kind)
     if not accept or not accept.strip():
-        return default
-    ranges = [r for r in parse_accept(accept) if any_type or r.type != "*"]
-    best, best_q = default, 0.0
-    for media_type in offered:
-        names = [alias for alias, target in (aliases or {}).items() if target == media_type]
-        q = _quality(ranges, media_type, names, explicit_only=media_type in explicit)
-        if q > best_q:
-            best, best_q = media_type, q
-    return best
+        return formats[0].media_type
+    explicit = frozenset({HTML}) | EXPLICIT_ONLY.get(kind, frozenset())
+    return pick(accept, [*formats, HTML_PAGE], None, explicit=explicit)
 
 
 def format_media_type(kind: str, name: str) -> str | None:
-    """Resolve a ``format`` parameter (short name or media type) for ``kind``; None if unknown.
+    """Resolve a ``format`` parameter (short name, media type or alias) for ``kind``; None if unknown.
 
     >>> format_media_type("graph", "nt")
     'application/n-triples'
@@ -198,22 +144,37 @@ def format_media_type(kind: str, name: str) -> str | None:
     True
     """
     key = name.strip().lower()
-    if key in FORMAT_NAMES[kind]:
-        return FORMAT_NAMES[kind][key]
+    if key == "html" or key == HTML:
+        return HTML
     media_type = key.split(";")[0].strip()
-    media_type = MEDIA_ALIASES.get(kind, {}).get(media_type, media_type)
-    return media_type if media_type in RESULT_FORMATS[kind] or media_type == HTML else None
+    for fmt in formats_of(kind):
+        if key in fmt.names or media_type == fmt.media_type or media_type in fmt.aliases:
+            return fmt.media_type
+    return None
 
 
-def content_type(media_type: str) -> str:
-    """The Content-Type header value for a negotiated media type.
+def pick_entity_format(accept: str | None) -> str:
+    """HTML or an RDF media type for an entity IRI: HTML by default and on ``*/*`` (browsers and curl).
 
-    >>> content_type("text/turtle")
-    'text/turtle; charset=utf-8'
-    >>> content_type("application/sparql-results+json")
-    'application/sparql-results+json'
+    >>> pick_entity_format("application/rdf+xml;q=0.9, text/turtle")
+    'text/turtle'
+    >>> pick_entity_format("text/html;q=0.1, application/ld+json;q=0.2")
+    'application/ld+json'
+    >>> pick_entity_format("*/*")
+    'text/html'
     """
-    return f"{media_type}; charset=utf-8" if media_type in TEXT_TYPES else media_type
+    return pick(accept, [*RDF_FORMATS, HTML_PAGE], HTML, any_type=False) or HTML
+
+
+def pick_description_format(accept: str | None) -> str:
+    """HTML or an RDF media type for a description a machine usually wants (VoID): Turtle by default.
+
+    >>> pick_description_format("text/html,application/xhtml+xml,*/*;q=0.8")
+    'text/html'
+    >>> pick_description_format("text/turtle;q=0.9, text/html;q=0.9")
+    'text/turtle'
+    """
+    return pick(accept, [*RDF_FORMATS, HTML_PAGE], TURTLE) or TURTLE
 
 
 def kind_of(query_form: str) -> str:
@@ -223,3 +184,7 @@ def kind_of(query_form: str) -> str:
     'graph'
     """
     return {"SELECT": "solutions", "ASK": "boolean"}.get(query_form, "graph")
+
+
+__all__ = ["HTML", "JSON", "TURTLE", "negotiate", "pick", "pick_entity_format", "pick_description_format",
+           "format_media_type", "kind_of", "parse_accept"]

@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 
 from kg.checks.values import check_quotes, check_values
 from kg.config import Settings
+from kg.graph.articles import load_articles
 from kg.graph.build import reasoned_dataset
 from kg.graph.load import union_graph
 from kg.graph.reason import inconsistencies
@@ -36,9 +37,9 @@ def validate_all(settings: Settings) -> list[str]:
     inferred = dataset.graph(URIRef(GRAPH_INFERRED))
     everything = union_graph(dataset)
     asserted_and_ontology = union_graph(dataset, exclude=(GRAPH_INFERRED,))
-    shapes = Graph().parse(settings.root / "ontology" / "shapes.ttl", format="turtle")
+    shapes = Graph().parse(settings.ontology_dir / "shapes.ttl", format="turtle")
     problems = shacl_problems(everything, shapes)
-    problems += list(check_quotes(everything))
+    problems += list(check_quotes(everything, load_articles(settings.articles_dir)))
     problems += list(check_values(everything))
     problems += inconsistencies(inferred, asserted_and_ontology)
     return problems

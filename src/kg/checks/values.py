@@ -12,14 +12,13 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.graph.articles import Article, load_articles
+from kg.graph.articles import Article
 from kg.graph.normalise import normalise
 from kg.namespaces import CANONICAL_BASE, DKG, PROV, QB, SDMX_ATTRIBUTE, SDMX_MEASURE
 
 
-def check_quotes(graph: Graph, articles: dict[str, Article] | None = None) -> Iterator[str]:
+def check_quotes(graph: Graph, articles: dict[str, Article]) -> Iterator[str]:
     """Every dkg:quote is a verbatim substring of the text of the article its node was quoted from."""
-    articles = load_articles() if articles is None else articles
     by_iri = {URIRef(a.iri): a for a in articles.values()}
     for node, quote in graph.subject_objects(DKG.quote):
         sources = list(graph.objects(node, PROV.wasQuotedFrom))

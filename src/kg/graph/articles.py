@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.config import REPO_ROOT
 from kg.namespaces import CANONICAL_BASE
-
-ARTICLES_DIR = REPO_ROOT / "data" / "articles"
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,6 @@ def parse_article(path: Path) -> Article:
     )
 
 
-def load_articles(directory: Path = ARTICLES_DIR) -> dict[str, Article]:
-    """All articles by slug, in page order."""
+def load_articles(directory: Path) -> dict[str, Article]:
+    """All articles of ``directory`` (``Settings.articles_dir``) by slug, in page order."""
     return {a.slug: a for a in (parse_article(p) for p in sorted(directory.glob("*.txt")))}

@@ -14,12 +14,12 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from kg.config import Settings
-from kg.graph.load import load_dataset, source_files, union_graph
+from kg.graph.load import article_files, load_dataset, source_files, union_graph
 from kg.graph.reason import infer
 from kg.namespaces import GRAPH_INFERRED, GRAPH_LINKS
 
 #: Bump when reason.py changes what it derives, so old caches are not reused.
-REASONER_VERSION = "2"
+REASONER_VERSION = "3"
 
 
 def input_digest(settings: Settings) -> str:
@@ -29,6 +29,8 @@ def input_digest(settings: Settings) -> str:
         digest.update(graph_iri.encode())
         for path in paths:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in article_files(settings):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

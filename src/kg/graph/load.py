@@ -4,28 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.config import Settings
-from kg.namespaces import GRAPH_ASSERTED, GRAPH_LINKS, GRAPH_ONTOLOGY
+from kg.graph.articles import load_articles
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_LINKS, GRAPH_ONTOLOGY, SCHEMA
 
 
 def source_files(settings: Settings) -> dict[str, list[Path]]:
     """The input files of each named graph, in a stable order (the closure cache is keyed on their content)."""
-    root = settings.root
-    ontology = [p for p in sorted((root / "ontology").glob("*.ttl")) if p.name != "shapes.ttl"]
-    asserted = [root / "data" / "triples.ttl"]
-    links = [p for p in [root / "data" / "links.ttl"] if p.exists()]
+    ontology = [p for p in sorted(settings.ontology_dir.glob("*.ttl")) if p.name != "shapes.ttl"]
+    asserted = [settings.data_dir / "triples.ttl"]
+    links = [p for p in [settings.data_dir / "links.ttl"] if p.exists()]
     return {GRAPH_ONTOLOGY: ontology, GRAPH_ASSERTED: asserted, GRAPH_LINKS: links}
 
 
+def article_files(settings: Settings) -> list[Path]:
+    """The source page's article files (their text is part of the data: ``schema:articleBody``)."""
+    return sorted(settings.articles_dir.glob("*.txt"))
+
+
 def load_dataset(settings: Settings) -> Dataset:
-    """Parse every input file into its named graph."""
+    """Parse every input file into its named graph, and add each article's text as printed to the asserted graph.
+
+    With the text in the graph, every quote can be checked against its source by anyone holding a dump, and pages
+    read articles from the store like everything else.
+    """
     dataset = Dataset()
     for graph_iri, paths in source_files(settings).items():
         graph = dataset.graph(URIRef(graph_iri))
         for path in paths:
             graph.parse(path, format="turtle")
+    asserted = dataset.graph(URIRef(GRAPH_ASSERTED))
+    for article in load_articles(settings.articles_dir).values():
+        asserted.add((URIRef(article.iri), SCHEMA.articleBody, Literal(article.body, lang="zh")))
     return dataset
 
 

@@ -6,12 +6,13 @@ class and property partitions, example resources, vocabularies, the SPARQL servi
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.config import REPO_ROOT
+from kg.formats import BY_MEDIA_TYPE, EU_FILE_TYPE, FILE_FORMATS
 from kg.namespaces import rebase_bytes
+from kg.queries import query as app_query
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -21,12 +22,10 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 IANA = "https://www.iana.org/assignments/media-types/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-CATALOG_FILE = REPO_ROOT / "data" / "catalog.ttl"
 
 #: Example resources a harvester can start from (paths under the base).
 EXAMPLES = ("id/org/neusoft", "id/division/210200", "id/article/civil-affairs", "def/ontology")
 
-_QUERIES = resources.files("kg") / "queries"
 
 
 def _count(store: ox.Store, query: str, graph_filter: list[ox.NamedNode]) -> int:
@@ -34,17 +33,13 @@ def _count(store: ox.Store, query: str, graph_filter: list[ox.NamedNode]) -> int
     return int(rows[0]["n"].value) if rows else 0
 
 
-#: EU file-type authority table entries for the published media types (DCAT-AP's dct:format).
-FILE_TYPES = {
-    "text/turtle": "RDF_TURTLE", "application/n-triples": "RDF_N_TRIPLES", "application/n-quads": "RDF_N_QUADS",
-    "application/ld+json": "JSON_LD", "text/csv": "CSV",
-}
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+#: EU file-type authority table entries for the published media types (DCAT-AP's dct:format), from kg.formats.
+FILE_TYPES = {f.media_type: f.eu_file_type for f in (*BY_MEDIA_TYPE.values(), *FILE_FORMATS) if f.eu_file_type}
 SPDX = "http://spdx.org/rdf/terms#"
 
 
 def build_catalog(
-    store: ox.Store, *, base: str, sizes: dict[str, int], media_types: dict[str, str],
+    store: ox.Store, catalog_file: Path, *, base: str, sizes: dict[str, int], media_types: dict[str, str],
     checksums: dict[str, str] | None = None, triples: dict[str, int] | None = None,
 ) -> list[ox.Quad]:
     """The catalog graph ``{base}data/catalog`` for the data in ``store`` (which must not contain it yet)."""
@@ -52,7 +47,7 @@ def build_catalog(
     graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     quads = [
         ox.Quad(q.subject, q.predicate, q.object, graph)
-        for q in ox.parse(rebase_bytes(CATALOG_FILE.read_bytes(), base), format=ox.RdfFormat.TURTLE,
+        for q in ox.parse(rebase_bytes(catalog_file.read_bytes(), base), format=ox.RdfFormat.TURTLE,
                           base_iri=base)
     ]
     dataset = ox.NamedNode(base + "data/dalian-kg")
@@ -63,7 +58,7 @@ def build_catalog(
     def integer(n: int) -> ox.Literal:
         return ox.Literal(str(n), datatype=XSD_INTEGER)
 
-    stats = (_QUERIES / "void_statistics.rq").read_text(encoding="utf-8")
+    stats = app_query("void_statistics")
     row = next(iter(store.query(stats, default_graph=graphs, prefixes={"kgid": base + "id/"})))
     for name in ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects"):
         add(dataset, VOID + name, integer(int(row[name].value)))
@@ -73,7 +68,7 @@ def build_catalog(
     for path in EXAMPLES:
         add(dataset, VOID + "exampleResource", ox.NamedNode(base + path))
 
-    partitions = (_QUERIES / "void_partitions.rq").read_text(encoding="utf-8")
+    partitions = app_query("void_partitions")
     for solution in store.query(partitions, default_graph=graphs):
         part = ox.BlankNode()
         if solution["class"] is not None:
@@ -89,9 +84,7 @@ def build_catalog(
         add(dataset, VOID + "vocabulary", ox.NamedNode(vocabulary))
 
     links = ox.NamedNode(base + "data/links")
-    link_rows = store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", default_graph=[links]
-    )
+    link_rows = store.query(app_query("void_link_predicates"), default_graph=[links])
     total_links = 0
     for solution in link_rows:
         add(links, VOID + "linkPredicate", solution["p"])
@@ -99,9 +92,7 @@ def build_catalog(
     add(links, VOID + "triples", integer(total_links))
 
     cube = ox.NamedNode(base + "data/livelihood-14fyp")
-    observations = _count(
-        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }", graphs
-    )
+    observations = _count(store, app_query("void_observation_count"), graphs)
     add(cube, VOID + "entities", integer(observations))
 
     service = ox.NamedNode(base + "sparql")
@@ -128,7 +119,7 @@ def build_catalog(
         add(distribution, DCAT + "mediaType", ox.NamedNode(IANA + media_type))
         add(ox.NamedNode(IANA + media_type), str(RDF_TYPE.value), ox.NamedNode(DCT + "MediaType"))
         if media_type in FILE_TYPES:
-            file_type = ox.NamedNode(FILE_TYPE + FILE_TYPES[media_type])
+            file_type = ox.NamedNode(EU_FILE_TYPE + FILE_TYPES[media_type])
             add(distribution, DCT + "format", file_type)
             add(file_type, str(RDF_TYPE.value), ox.NamedNode(DCT + "MediaTypeOrExtent"))
         add(distribution, DCAT + "byteSize", integer(size))
@@ -169,9 +160,7 @@ def _distribution_titles(name: str, inferred: bool) -> tuple[str, str]:
 
 def _vocabularies(store: ox.Store, graphs: list[ox.NamedNode], base: str) -> set[str]:
     """Namespaces of every predicate and class used (the part up to the last '#' or '/')."""
-    terms = store.query(
-        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }", default_graph=graphs
-    )
+    terms = store.query(app_query("void_terms_used"), default_graph=graphs)
     namespaces = set()
     for solution in terms:
         iri = solution["t"].value

@@ -8,29 +8,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg import negotiate
+from kg.formats import BY_MEDIA_TYPE, RDF_FORMATS, RESULT_FORMATS, TURTLE, serialize_triples
 from kg.namespaces import SD, VOID
 from kg.queries import query
 from kg.store import Store
-from kg.store.results import GRAPH_FORMATS
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-FORMATS = "http://www.w3.org/ns/formats/"
-
-#: Media type served → W3C format IRI (https://www.w3.org/ns/formats/).
-FORMAT_IRIS: dict[str, str] = {
-    negotiate.JSON: FORMATS + "SPARQL_Results_JSON",
-    negotiate.XML: FORMATS + "SPARQL_Results_XML",
-    negotiate.CSV: FORMATS + "SPARQL_Results_CSV",
-    negotiate.TSV: FORMATS + "SPARQL_Results_TSV",
-    negotiate.TURTLE: FORMATS + "Turtle",
-    negotiate.NTRIPLES: FORMATS + "N-Triples",
-    negotiate.NQUADS: FORMATS + "N-Quads",
-    negotiate.JSONLD: FORMATS + "JSON-LD",
-    negotiate.RDFXML: FORMATS + "RDF_XML",
-}
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -59,7 +44,7 @@ def describe_service(store: Store, endpoint: str) -> list[ox.Triple]:
         ox.Triple(void, RDF_TYPE, _void("Dataset")),
         ox.Triple(void, _void("sparqlEndpoint"), ox.NamedNode(endpoint)),
     ]
-    triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(iri)) for iri in FORMAT_IRIS.values()]
+    triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.w3c)) for f in (*RESULT_FORMATS, *RDF_FORMATS)]
     for i, row in enumerate(store.select(query("sd_graph_sizes", store.base))):
         named, graph = ox.BlankNode(f"ng{i}"), ox.BlankNode(f"g{i}")
         size = int(row["triples"].value)
@@ -76,6 +61,6 @@ def describe_service(store: Store, endpoint: str) -> list[ox.Triple]:
 
 def serialize_description(triples: list[ox.Triple], media_type: str) -> bytes:
     """The description in a negotiated graph media type (Turtle when the type is not an RDF one)."""
-    fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.TURTLE)
-    prefixes = {"sd": str(SD), "void": str(VOID)} if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
+    known = BY_MEDIA_TYPE.get(media_type)
+    fmt = known.rdf if known is not None and known.rdf is not None else BY_MEDIA_TYPE[TURTLE].rdf
+    return serialize_triples(triples, fmt, {"sd": str(SD), "void": str(VOID)})

@@ -1,16 +1,22 @@
-"""One small store interface; the embedded (pyoxigraph) and remote (SPARQL over HTTP) backends implement it.
+"""The store layer: one small interface, and the backends that implement it. A store only stores and answers.
 
-Everything above this layer (endpoint, pages, search, dumps, VoID) talks to a :class:`Store` and never
-knows which backend it got. Terms are pyoxigraph terms (``NamedNode``, ``Literal``, ``BlankNode``) on
-both backends: the remote backend parses the store's answers with ``pyoxigraph.parse_query_results``.
+Everything above this layer (the SPARQL endpoint, pages, search, VoID) talks to a :class:`Store` and never knows
+which backend it got: ``embedded`` (pyoxigraph, in memory or a read-only on-disk copy, user queries run in a confined
+child process) or ``remote`` (any SPARQL 1.1 endpoint over HTTP). A store is *handed* the files it serves; it runs
+no reasoning and publishes nothing. User queries arrive already checked and bounded by the SPARQL layer
+(kg.sparql) as a :class:`QueryRequest`. Terms are pyoxigraph terms on both backends.
 """
 
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
+
+from kg.formats import JSON
 
 if t.TYPE_CHECKING:
     from kg.config import Settings
@@ -19,18 +25,22 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryRequest:
-    """A SPARQL Protocol query, as decoded from HTTP (or built by the CLI)."""
+    """A user's query, checked by the guard and bounded by the SPARQL layer: everything a backend needs (picklable).
+
+    ``form`` and ``has_dataset_clause`` are the guard's reading of the text; ``timeout`` None runs it in this
+    process without a limit (the local CLI); ``max_rows`` None means no row limit.
+    """
 
     query: str
-    default_graph_uris: list[str] = field(default_factory=list)
-    named_graph_uris: list[str] = field(default_factory=list)
-    #: The negotiated result media type (see kg.negotiate).
-    media_type: str = "application/sparql-results+json"
-    #: Seconds before the query is stopped (None: the configured ``query_timeout``).
-    timeout: float | None = None
-    #: Most rows/triples returned (None: the configured ``max_rows``).
+    form: str = "SELECT"
+    media_type: str = JSON
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    #: The query text has FROM / FROM NAMED: then the default graph is not the union of all graphs.
+    has_dataset_clause: bool = False
+    timeout: float | None = 10.0
     max_rows: int | None = None
     #: Base IRI for relative IRIs in the query (the endpoint's own URL, as the Protocol suggests).
     base_iri: str | None = None
@@ -45,6 +55,9 @@ class QueryResponse:
     query_form: str  # "SELECT" | "ASK" | "CONSTRUCT" | "DESCRIBE"
     truncated: bool = False
     row_count: int = 0
+    #: For the internal ``TERMS`` format (kg.store.results): the answer as terms, not bytes — ``(variables, rows)``
+    #: for SELECT and graphs (subject, predicate, object), a bool for ASK.
+    terms: tuple[list[str], list[tuple[Term | None, ...]]] | bool | None = None
 
 
 class Store(t.Protocol):
@@ -65,15 +78,12 @@ class Store(t.Protocol):
         """Run a CONSTRUCT/DESCRIBE of the app's own."""
         ...
 
-    def execute(self, request: QueryRequest, *, isolated: bool = True) -> QueryResponse:
-        """Run a user's query under the time and row limits and serialise it (the /sparql endpoint).
-
-        ``isolated=False`` (the local CLI only) may run it in this process without a time limit.
-        """
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run a user's query under the request's time and row limits and serialise it (the /sparql endpoint)."""
         ...
 
     def data_version(self) -> str:
-        """A short string that changes whenever the data changes (ETag, Cache-Control)."""
+        """A short string that changes whenever the data changes (ETag, caches)."""
         ...
 
     def close(self) -> None:
@@ -81,12 +91,15 @@ class Store(t.Protocol):
         ...
 
 
-def open_store(settings: Settings) -> Store:
-    """The configured backend: the remote endpoint when ``store_url`` is set, else the embedded store."""
+def open_store(settings: Settings, files: Sequence[Path] = ()) -> Store:
+    """The configured backend: the remote endpoint when ``store_url`` is set, else an embedded store of ``files``.
+
+    :raises ValueError: an embedded store without files, or an unknown ``store_mode``.
+    """
     if settings.store_url:
         from kg.store.remote import RemoteStore
 
-        return RemoteStore.open(settings)
+        return RemoteStore(settings)
     from kg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore.open(settings)
+    return EmbeddedStore.open(settings, files)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import logging
 import os
 import signal
@@ -30,10 +29,9 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from kg import negotiate
 from kg.errors import KgError, QueryError, QueryTimeout, StoreUnavailable
-from kg.store import QueryResponse
-from kg.store.results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
+from kg.store import QueryRequest, QueryResponse
+from kg.store.results import write_result
 from kg.store.sandbox import isolate_network, limit_memory, sandbox_available
 
 log = logging.getLogger(__name__)
@@ -52,21 +50,6 @@ def resolve_store(source: StoreSource) -> ox.Store:
     return source if isinstance(source, ox.Store) else source()
 
 
-@dataclass(frozen=True)
-class Job:
-    """One query to run: everything the child needs, picklable."""
-
-    query: str
-    media_type: str = negotiate.JSON
-    default_graph_uris: tuple[str, ...] = ()
-    named_graph_uris: tuple[str, ...] = ()
-    #: Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) to return; None for no limit.
-    max_rows: int | None = None
-    base_iri: str | None = None
-    #: The query text has FROM / FROM NAMED: then the default graph is not the union of all graphs.
-    has_dataset_clause: bool = False
-
-
 def _named(uri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(uri)
@@ -74,7 +57,7 @@ def _named(uri: str) -> ox.NamedNode:
         raise QueryError(f"invalid graph IRI {uri!r}") from None
 
 
-def query_options(job: Job) -> dict[str, t.Any]:
+def query_options(job: QueryRequest) -> dict[str, t.Any]:
     """pyoxigraph ``Store.query`` keywords for the job's dataset (protocol graphs > FROM > union default)."""
     options: dict[str, t.Any] = {"base_iri": job.base_iri or None}
     if job.default_graph_uris or job.named_graph_uris:
@@ -98,32 +81,14 @@ def syntax_message(exc: SyntaxError, *, limit: int = 240) -> str:
     return "SPARQL syntax " + (text if len(text) <= limit else text[:limit].rstrip() + " …")
 
 
-def run_job(store: ox.Store, job: Job) -> QueryResponse:
+def run_job(store: ox.Store, job: QueryRequest) -> QueryResponse:
     """Run ``job`` on ``store`` in this process and serialise the result (stopping at ``max_rows``).
 
     :raises QueryError: syntax error (message with line:column) or an evaluation error.
     """
     try:
         result = store.query(job.query, **query_options(job))
-        limit = job.max_rows
-        if isinstance(result, ox.QueryBoolean):
-            media_type = job.media_type if job.media_type in BOOLEAN_FORMATS else negotiate.JSON
-            body = result.serialize(format=BOOLEAN_FORMATS[media_type])
-            return QueryResponse(body, media_type, "ASK", row_count=1)
-        if isinstance(result, ox.QuerySolutions):
-            media_type = job.media_type if job.media_type in SOLUTION_WRITERS else negotiate.JSON
-            variables = [v.value for v in result.variables]
-            rows = [tuple(solution) for solution in itertools.islice(result, None if limit is None else limit + 1)]
-            truncated = limit is not None and len(rows) > limit
-            rows = rows[:limit] if truncated else rows
-            body = SOLUTION_WRITERS[media_type](variables, rows)
-            return QueryResponse(body, media_type, "SELECT", truncated=truncated, row_count=len(rows))
-        media_type = job.media_type if job.media_type in GRAPH_FORMATS else negotiate.TURTLE
-        triples = list(itertools.islice(result, None if limit is None else limit + 1))
-        truncated = limit is not None and len(triples) > limit
-        triples = triples[:limit] if truncated else triples
-        body = ox.serialize(triples, format=GRAPH_FORMATS[media_type])
-        return QueryResponse(body, media_type, "CONSTRUCT", truncated=truncated, row_count=len(triples))
+        return write_result(result, job.media_type, job.max_rows, job.form)
     except SyntaxError as exc:
         raise QueryError(syntax_message(exc)) from None
     except OSError as exc:
@@ -135,7 +100,7 @@ def run_job(store: ox.Store, job: Job) -> QueryResponse:
 
 
 def _child_main(conn: Connection, store: StoreSource, parent: int, confinement: Confinement) -> t.NoReturn:
-    """The child's loop: receive a Job, answer ("ok", QueryResponse) or ("error", status, message)."""
+    """The child's loop: receive a QueryRequest, answer ("ok", QueryResponse) or ("error", status, message)."""
     for name in _RESET_SIGNALS:
         with contextlib.suppress(AttributeError, OSError, ValueError):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -264,7 +229,7 @@ class Executor:
                 os.waitpid(self._pid, 0)
         self._pid, self._conn = None, None
 
-    def run(self, job: Job, *, timeout: float) -> QueryResponse:
+    def run(self, job: QueryRequest, *, timeout: float) -> QueryResponse:
         """Run ``job`` in the child; past ``timeout`` seconds kill it and raise :class:`QueryTimeout`.
 
         :raises QueryTimeout: the time limit fired (503); the next call starts a fresh child.

@@ -1,20 +1,22 @@
-"""Serialisers for SELECT results that stop at a row limit.
+"""A query result → bytes in the negotiated format, stopping at the row limit (used where the result is produced).
 
 pyoxigraph's ``QuerySolutions.serialize`` always writes every remaining solution, so a result cut at
 ``max_rows`` cannot go through it. These writers produce the same four W3C formats (JSON, XML, CSV, TSV)
 from the rows actually kept; tests parse them back with ``pyoxigraph.parse_query_results`` and SPARQLWrapper.
-Boolean and graph results keep using pyoxigraph's serialisers (see kg.store.executor).
+Boolean and graph results use pyoxigraph's serialisers. The formats are kg.formats'.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import typing as t
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg import negotiate
+from kg.formats import CSV, JSON, RDF_FORMATS, TSV, TURTLE, XML, serialize_triples
+from kg.store import QueryResponse
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -118,27 +120,69 @@ def write_tsv(variables: list[str], rows: t.Iterable[Row]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+#: Not a media type anyone can ask for: the result as pyoxigraph terms, for the query page (never negotiated).
+TERMS = "application/x.kg-terms"
+
 #: Media type → writer for SELECT results.
 SOLUTION_WRITERS: dict[str, t.Callable[[list[str], t.Iterable[Row]], bytes]] = {
-    negotiate.JSON: write_json,
-    negotiate.XML: write_xml,
-    negotiate.CSV: write_csv,
-    negotiate.TSV: write_tsv,
+    JSON: write_json,
+    XML: write_xml,
+    CSV: write_csv,
+    TSV: write_tsv,
 }
 
 #: Media type → pyoxigraph format for ASK results.
 BOOLEAN_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    negotiate.JSON: ox.QueryResultsFormat.JSON,
-    negotiate.XML: ox.QueryResultsFormat.XML,
-    negotiate.CSV: ox.QueryResultsFormat.CSV,
-    negotiate.TSV: ox.QueryResultsFormat.TSV,
+    JSON: ox.QueryResultsFormat.JSON,
+    XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
 }
 
 #: Media type → pyoxigraph format for graphs.
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    negotiate.TURTLE: ox.RdfFormat.TURTLE,
-    negotiate.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    negotiate.NQUADS: ox.RdfFormat.N_QUADS,
-    negotiate.JSONLD: ox.RdfFormat.JSON_LD,
-    negotiate.RDFXML: ox.RdfFormat.RDF_XML,
-}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {f.media_type: f.rdf for f in RDF_FORMATS if f.rdf is not None}
+
+
+def write_boolean(answer: bool, media_type: str) -> QueryResponse:
+    """An ASK answer (JSON when ``media_type`` is not a results format)."""
+    if media_type == TERMS:
+        return QueryResponse(b"", TERMS, "ASK", row_count=1, terms=answer)
+    media_type = media_type if media_type in BOOLEAN_FORMATS else JSON
+    result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
+                                    format=ox.QueryResultsFormat.JSON)
+    body = result.serialize(format=BOOLEAN_FORMATS[media_type]) or b""
+    return QueryResponse(body, media_type, "ASK", row_count=1)
+
+
+def write_solutions(variables: list[str], rows: t.Iterable[Row], media_type: str, limit: int | None) -> QueryResponse:
+    """SELECT rows, at most ``limit`` of them (``truncated`` says whether more were there)."""
+    kept = list(itertools.islice(rows, None if limit is None else limit + 1))
+    truncated = limit is not None and len(kept) > limit
+    kept = kept[:limit] if truncated else kept
+    if media_type == TERMS:
+        return QueryResponse(b"", TERMS, "SELECT", truncated, len(kept), terms=(variables, list(kept)))
+    media_type = media_type if media_type in SOLUTION_WRITERS else JSON
+    body = SOLUTION_WRITERS[media_type](variables, kept)
+    return QueryResponse(body, media_type, "SELECT", truncated=truncated, row_count=len(kept))
+
+
+def write_graph(triples: t.Iterable[ox.Triple], media_type: str, limit: int | None, form: str) -> QueryResponse:
+    """CONSTRUCT/DESCRIBE triples, at most ``limit`` of them (Turtle when ``media_type`` is not an RDF format)."""
+    kept = list(itertools.islice(triples, None if limit is None else limit + 1))
+    truncated = limit is not None and len(kept) > limit
+    kept = kept[:limit] if truncated else kept
+    if media_type == TERMS:
+        rows = [(t.subject, t.predicate, t.object) for t in kept]
+        return QueryResponse(b"", TERMS, form, truncated, len(kept), terms=(["subject", "predicate", "object"], rows))
+    media_type = media_type if media_type in GRAPH_FORMATS else TURTLE
+    body = serialize_triples(kept, GRAPH_FORMATS[media_type])
+    return QueryResponse(body, media_type, form, truncated=truncated, row_count=len(kept))
+
+
+def write_result(result: t.Any, media_type: str, limit: int | None, form: str) -> QueryResponse:
+    """A pyoxigraph query result (boolean, solutions or triples) in ``media_type``."""
+    if isinstance(result, ox.QueryBoolean):
+        return write_boolean(bool(result), media_type)
+    if isinstance(result, ox.QuerySolutions):
+        return write_solutions([v.value for v in result.variables], (tuple(s) for s in result), media_type, limit)
+    return write_graph(result, media_type, limit, "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT")

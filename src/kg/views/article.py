@@ -6,14 +6,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.graph.articles import join_lines
 from kg.queries import query
 from kg.store import Store
-from kg.views.entity import (
-    Link,
-    labels_for,
-    make_link,
-    quote_anchor,
-)
+from kg.views.labels import Link, labels_for, make_link, quote_anchor
+from kg.views.memo import memo
 
 
 @dataclass
@@ -73,8 +70,26 @@ def display_width(text: str) -> int:
     return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
 
 
-def build_article_view(store: Store, article_iri: str, text: str, body: str, lang: str, highlight: str) -> ArticleView:
-    """Mark every quote of the article in its text (one query); ``highlight`` (anchor or quote) is emphasised."""
+def article_bodies(store: Store) -> dict[str, str]:
+    """Article IRI → its text as printed (``schema:articleBody``, hard line breaks kept), once per data version."""
+    return memo(store, "article-bodies", lambda s: {r["article"].value: r["body"].value
+                                                    for r in s.select(query("article_bodies", s.base))})
+
+
+def article_texts(store: Store) -> dict[str, str]:
+    """Article IRI → its text with the page's hard line breaks removed: what every quote is a substring of."""
+    return {iri: join_lines(body) for iri, body in article_bodies(store).items()}
+
+
+def build_article_view(store: Store, article_iri: str, lang: str, highlight: str) -> ArticleView | None:
+    """Mark every quote of the article in its text (one query); ``highlight`` (anchor or quote) is emphasised.
+
+    None when ``article_iri`` has no text in the store (it is not an article).
+    """
+    body = article_bodies(store).get(article_iri)
+    if body is None:
+        return None
+    text = join_lines(body)
     base = store.base
     labels = labels_for(store)
     rows = store.select(query("article_quotes", base), {"article": ox.NamedNode(article_iri)})

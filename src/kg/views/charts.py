@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.views.entity import CHART_KINDS, ObservationRow, format_number
+from kg.views.labels import format_number
+from kg.views.observations import CHART_KINDS, ObservationRow
 
 ROW_HEIGHT = 22
 LABEL_WIDTH = 0  # labels sit above the bars so long Chinese names never squeeze them

@@ -1,15 +1,17 @@
-"""View-models of the listing pages: the home page's counts and entry points, class members, the ontology's terms."""
+"""View-models of the listing pages: a class's members (sorted and paged) and the ontology's terms."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from urllib.parse import quote as urlquote
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from kg.queries import query
 from kg.store import Store
-from kg.views.entity import (
+from kg.views.labels import (
     Label,
     Link,
     choose_label,
@@ -20,7 +22,6 @@ from kg.views.entity import (
     term_anchor,
     texts_of,
 )
-from kg.views.memo import memo
 
 
 @dataclass
@@ -30,6 +31,52 @@ class Member:
     link: Link
     facts: int
     inferred: bool
+
+
+#: Members per class page.
+PAGE_SIZE = 50
+SORTS = ("label", "facts")
+
+
+@dataclass
+class ClassPage:
+    """One page of a class's members, with the links that sort and page it."""
+
+    iri: str
+    title: Label
+    total: int
+    members: list[Member]
+    page: int
+    pages: int
+    definition_href: str
+    sort_label_href: str
+    sort_facts_href: str
+    previous_href: str
+    next_href: str
+
+
+def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "label",
+                     page: int = 1) -> ClassPage | None:
+    """Page ``page`` of the members of ``class_iri`` sorted by ``sort`` ("label" or "facts"); None when it has none."""
+    sort = sort if sort in SORTS else "label"
+    members = build_class_members(store, class_iri, lang, sort=sort)
+    if not members:
+        return None
+    pages = max(1, math.ceil(len(members) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+
+    def href(**changes: object) -> str:
+        return "/class?" + urlencode({"iri": class_iri, "sort": sort, "page": page, **changes})
+
+    labels = labels_for(store).get(class_iri, {})
+    link = make_link(class_iri, labels, lang, store.base, ontology_term=True)
+    return ClassPage(
+        iri=class_iri, title=choose_label(labels, lang, short_name(class_iri, store.base)), total=len(members),
+        members=members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page=page, pages=pages,
+        definition_href=link.href, sort_label_href=href(sort="label", page=1),
+        sort_facts_href=href(sort="facts", page=1), previous_href=href(page=page - 1) if page > 1 else "",
+        next_href=href(page=page + 1) if page < pages else "",
+    )
 
 
 def build_class_members(store: Store, class_iri: str, lang: str, *, sort: str = "label") -> list[Member]:
@@ -105,32 +152,3 @@ def build_ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term
     for root in sorted(roots, key=lambda t: t.short):
         walk(root, 0)
     return ordered, properties
-
-
-@dataclass
-class HomeGroup:
-    """An entry-point list on the home page."""
-
-    key: str
-    items: list[Link]
-
-
-def build_home(store: Store, lang: str) -> tuple[dict[str, int], list[HomeGroup]]:
-    """Counts and entry points: two queries once per data version (kg.views.memo), links in ``lang`` per request."""
-    counts, entries = memo(store, "home", _home_rows)
-    labels = labels_for(store)
-    groups: dict[str, HomeGroup] = {}
-    for key, item in entries:
-        groups.setdefault(key, HomeGroup(key, [])).items.append(
-            make_link(item, labels.get(item, {}), lang, store.base))
-    for group in groups.values():
-        group.items.sort(key=lambda k: k.label.text.casefold())
-    order = ["agencies", "articles", "indicators"]
-    return counts, [groups[k] for k in order if k in groups]
-
-
-def _home_rows(store: Store) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    rows = store.select(query("home_counts", store.base))
-    counts = {k: int(v.value) for k, v in rows[0].items()} if rows else {}
-    entries = [(row["group"].value, row["item"].value) for row in store.select(query("home_entries", store.base))]
-    return counts, entries

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.queries import query
 from kg.store import Store
-from kg.views.entity import labels_for
+from kg.views.labels import labels_for
 from kg.views.search import Entry, index_for, pinyin_key
 
 #: Candidates per query unless the query asks for fewer.

@@ -7,12 +7,14 @@ needs no query per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote as urlquote
 
 import pyoxigraph as ox
 from pypinyin import lazy_pinyin
 
 from kg.queries import query
 from kg.store import Store
+from kg.views.labels import Link, labels_for, make_link
 from kg.views.memo import memo
 
 #: Types preferred as the group of a result, most specific first (ends of IRIs).
@@ -88,3 +90,27 @@ def group_type(entry: Entry) -> str:
             if type_iri.endswith(suffix):
                 return type_iri
     return min(entry.types, default="")
+
+
+@dataclass
+class SearchGroup:
+    """Results of one type (``kind`` None: untyped), each a link to its page."""
+
+    type: Link | None
+    entries: list[Link]
+
+
+def build_search_page(store: Store, text: str, lang: str) -> list[SearchGroup]:
+    """The results for ``text`` grouped by their most specific known type, types linked to their class pages."""
+    groups: dict[str, list[Link]] = {}
+    for entry in index_for(store).find(text):
+        groups.setdefault(group_type(entry), []).append(make_link(entry.iri, entry.labels, lang, store.base))
+    type_labels = labels_for(store)
+    view = []
+    for type_iri, items in groups.items():
+        link = None
+        if type_iri:
+            link = make_link(type_iri, type_labels.get(type_iri, {}), lang, store.base, ontology_term=True)
+            link.href = f"/class?iri={urlquote(type_iri, safe='')}"
+        view.append(SearchGroup(link, items))
+    return view

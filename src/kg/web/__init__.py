@@ -1,55 +1,30 @@
-"""The Flask app factory: open the store once, register the blueprints, map errors to statuses.
+"""The web layer: a Flask app factory over a store, thin blueprints, errors mapped to statuses.
 
-The store is opened when the app is created: under gunicorn that happens in the master (``preload_app``), so
-the workers share the loaded data copy-on-write. Views reach it with :func:`get_store` / :func:`get_settings`.
+The store is opened when the app is created: under gunicorn that happens in the master (``preload_app``), so the
+workers share the loaded data copy-on-write. Blueprints reach it, the settings and the reader's language through
+kg.web.deps. A blueprint that fails to import fails start-up: there is no partial site.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-
-from flask import Flask, current_app
+from flask import Flask
 
 from kg.config import Settings
+from kg.publish import served_files
 from kg.store import Store, open_store
+from kg.web import catalog, deps, pages, reconcile, sparql, ui
 from kg.web.errors import register_error_handlers
-
-log = logging.getLogger(__name__)
-
-#: Blueprints written elsewhere; registered when their module imports.
-OPTIONAL_BLUEPRINTS = ("kg.web.ui", "kg.web.pages")
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the app over ``store`` (default: :func:`kg.store.open_store` of ``settings``)."""
+    """Build the app over ``store`` (default: the configured store of the published data, or of ``--data`` files)."""
     settings = settings or Settings.from_env()
+    if store is None:
+        store = open_store(settings, () if settings.store_url else served_files(settings))
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["kg.settings"] = settings
-    app.extensions["kg.store"] = store if store is not None else open_store(settings)
+    deps.init_app(app, settings, store)
     register_error_handlers(app)
-
-    from kg.web import catalog, reconcile, sparql
-
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(reconcile.bp)
-    for name in OPTIONAL_BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except Exception as exc:  # another team's module missing or broken: serve the rest
-            log.warning("blueprint %s not available: %s", name, exc)
-            continue
-        app.register_blueprint(module.bp)
+    for blueprint in (sparql.bp, ui.bp, pages.bp, catalog.bp, reconcile.bp):
+        app.register_blueprint(blueprint)
     return app
-
-
-def get_store() -> Store:
-    """The store of the current app."""
-    return current_app.extensions["kg.store"]
-
-
-def get_settings() -> Settings:
-    """The settings of the current app."""
-    return current_app.extensions["kg.settings"]

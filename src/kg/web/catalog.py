@@ -7,34 +7,15 @@ is what a SPARQL user sees too.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
-from kg.publish.dumps import DUMPS, OTHER_FILES, Publication, publish
-from kg.web import get_settings, get_store
+from kg.formats import HTML
+from kg.negotiate import pick_description_format
+from kg.publish import DUMPS, OTHER_FILES, Publication
+from kg.views.describe import graph_triples, serialise
+from kg.web.deps import get_publication, get_store
 
 bp = Blueprint("catalog", __name__)
-
-#: RDF media types the VoID description can be sent in.
-VOID_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-CATALOG_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def get_publication() -> Publication:
-    """The publication for the app's settings (built on first use, then cached on disk)."""
-    from flask import current_app
-
-    publication = current_app.extensions.get("kg.publication")
-    if publication is None:
-        publication = publish(get_settings())
-        current_app.extensions["kg.publication"] = publication
-    return publication
-
 
 @bp.get("/downloads/")
 def downloads() -> str:
@@ -63,13 +44,12 @@ def download(name: str) -> Response:
 @bp.get("/.well-known/void")
 def void_description() -> Response:
     """The VoID/DCAT description (RDF by content negotiation; browsers go to the dataset page)."""
-    best = request.accept_mimetypes.best_match([*VOID_FORMATS, "text/html"], default="text/turtle")
+    media_type = pick_description_format(request.headers.get("Accept"))
     store = get_store()
-    if best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
+    if media_type == HTML:
         return redirect(store.base + "data/dalian-kg", code=303)
-    triples = store.construct(CATALOG_QUERY, {"g": ox.NamedNode(store.base + "data/catalog")})
-    body = ox.serialize(triples, format=VOID_FORMATS[best])
-    response = Response(body, mimetype=best)
+    body = serialise(graph_triples(store, store.base + "data/catalog"), media_type, store.base)
+    response = Response(body, mimetype=media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from kg.errors import QueryError
 from kg.views import reconcile as service
-from kg.web import get_store
+from kg.web.deps import get_store
 
 bp = Blueprint("reconcile", __name__)
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")

@@ -11,18 +11,18 @@ When the row limit cuts a result, ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Ro
 from __future__ import annotations
 
 import hashlib
-import html
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, request, url_for
 
-from kg import negotiate
 from kg.errors import QueryError, QueryRefused, QueryTooLong
-from kg.sparql.guard import check_query
+from kg.formats import HTML, TURTLE, content_type
+from kg.negotiate import negotiate
+from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
-from kg.store import QueryRequest
-from kg.web import get_settings, get_store
+from kg.web.deps import get_settings, get_store
 from kg.web.errors import error_response
+from kg.web.ui import render_query_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -41,9 +41,6 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Headers": "Content-Type, Accept",
     "Access-Control-Max-Age": "86400",
 }
-
-
-RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
 def parse_params(raw: bytes) -> dict[str, list[str]]:
@@ -110,29 +107,11 @@ def decode_request(max_query_length: int) -> tuple[str | None, dict[str, list[st
         raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
     if len(queries) > 1:
         raise QueryError("more than one query in the request")
-    query = queries[0] if queries else None
-    if query is not None and len(query.encode("utf-8")) > max_query_length:
-        raise QueryTooLong(f"query too long: the limit is {max_query_length} bytes")
-    return query, params
+    return (queries[0] if queries else None), params
 
 
 class Unsupported(Exception):
     """A POST whose Content-Type the Protocol does not allow (415)."""
-
-
-def _html_page(query: str | None) -> Response:
-    """The query UI (kg.web.ui), or a minimal form while that module is missing."""
-    try:
-        from kg.web.ui import render_sparql_html
-    except ImportError:
-        text = html.escape(query or "")
-        page = (
-            "<!doctype html><meta charset=utf-8><title>SPARQL</title><h1>SPARQL endpoint</h1>"
-            f"<form method=get><textarea name=query rows=12 cols=80>{text}</textarea>"
-            "<p><button>Run</button></form>"
-        )
-        return Response(page, mimetype="text/html")
-    return render_sparql_html(get_store(), query)
 
 
 def _etag(*parts: object) -> str:
@@ -154,28 +133,23 @@ def _not_modified(etag: str) -> Response | None:
     return None
 
 
-def _not_acceptable(kind: str) -> Response:
-    offered = ", ".join([*negotiate.RESULT_FORMATS[kind], negotiate.HTML])
-    return error_response(406, f"406 Not Acceptable: this result can be served as {offered}")
-
-
 def _endpoint_url() -> str:
     return url_for("sparql.query", _external=True)
 
 
 def _service_description(format_param: str | None) -> Response:
-    media_type = negotiate.negotiate("graph", request.headers.get("Accept"), format_param)
-    if media_type == negotiate.HTML:
-        return _html_page(None)
+    media_type = negotiate("graph", request.headers.get("Accept"), format_param)
+    if media_type == HTML:
+        return render_query_page(None)
     if media_type is None:
-        media_type = negotiate.TURTLE  # the description is always available; Turtle is its default
+        media_type = TURTLE  # the description is always available; Turtle is its default
     store = get_store()
     endpoint = _endpoint_url()
     etag = _etag("sd", store.data_version(), endpoint, media_type)
     if (response := _not_modified(etag)) is not None:
         return response
     body = serialize_description(describe_service(store, endpoint), media_type)
-    return _cached(Response(body, content_type=negotiate.content_type(media_type)), etag)
+    return _cached(Response(body, content_type=content_type(media_type)), etag)
 
 
 def handle_query() -> Response:
@@ -198,30 +172,18 @@ def handle_query() -> Response:
         if request.method == "POST":
             raise QueryError("missing query: send it as the 'query' parameter or as an application/sparql-query body")
         return _service_description(format_param)
-    if negotiate.negotiate("solutions", request.headers.get("Accept"), format_param) == negotiate.HTML:
-        return _html_page(query)  # the UI runs it through the store's guard and shows errors as a page
-    if not query.strip():
-        raise QueryError("empty query")
+    if negotiate("solutions", request.headers.get("Accept"), format_param) == HTML:
+        return render_query_page(query)  # the page runs it through the same checks and shows errors as a page
     store = get_store()
-    info = check_query(query, allowlist=settings.service_allowlist, base=_endpoint_url())
-    kind = negotiate.kind_of(info.form)
-    media_type = negotiate.negotiate(kind, request.headers.get("Accept"), format_param)
-    if media_type is None:
-        return _not_acceptable(kind)
-    # rdflib's Dataset/SPARQLStore sends its placeholder IRI for "the default graph": treat it as no dataset given.
-    default_graphs = [g for g in params.get("default-graph-uri", []) if g != RDFLIB_DEFAULT_GRAPH]
-    named_graphs = params.get("named-graph-uri", [])
-    etag = _etag(store.data_version(), query, default_graphs, named_graphs, media_type, settings.max_rows)
+    prepared = prepare_query(query, settings, accept=request.headers.get("Accept"), format_param=format_param,
+                             default_graphs=params.get("default-graph-uri", []),
+                             named_graphs=params.get("named-graph-uri", []), base_iri=_endpoint_url())
+    etag = _etag(store.data_version(), query, prepared.default_graph_uris, prepared.named_graph_uris,
+                 prepared.media_type, settings.max_rows)
     if (response := _not_modified(etag)) is not None:
         return response
-    result = store.execute(QueryRequest(
-        query=query,
-        default_graph_uris=default_graphs,
-        named_graph_uris=named_graphs,
-        media_type=media_type,
-        base_iri=_endpoint_url(),
-    ))
-    response = Response(result.body, content_type=negotiate.content_type(result.media_type))
+    result = store.execute(prepared)
+    response = Response(result.body, content_type=content_type(result.media_type))
     if result.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
         response.headers["X-SPARQL-Row-Limit"] = str(settings.max_rows)

@@ -1,0 +1,51 @@
+"""A user's query text → a checked, bounded :class:`kg.store.QueryRequest`: the one place the guard, the length
+limit, the time and row limits and the result format are applied, whichever store answers and whoever asks
+(/sparql, the query page, ``kg query``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kg.config import Settings
+from kg.errors import NotAcceptable, QueryError, QueryTooLong
+from kg.formats import HTML, formats_of
+from kg.negotiate import kind_of, negotiate
+from kg.sparql.guard import check_query
+from kg.store import QueryRequest
+
+#: rdflib's Dataset/SPARQLStore sends this placeholder for "the default graph": it means no dataset given.
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
+
+
+def prepare_query(text: str, settings: Settings, *, accept: str | None = None, format_param: str | None = None,
+                  media_type: str | None = None, default_graphs: Sequence[str] = (),
+                  named_graphs: Sequence[str] = (), base_iri: str | None = None, local: bool = False) -> QueryRequest:
+    """Check ``text`` and bound it with the settings' limits; the result format is ``media_type`` if given, else
+    negotiated from ``accept`` / ``format_param``. ``local`` (``kg query``) runs without time or row limits.
+
+    :raises QueryTooLong: over ``max_query_length`` (413). :raises QueryRefused: an update, SERVICE, a system graph
+        (403). :raises QueryError: empty, malformed or refused by shape (400). :raises NotAcceptable: no format (406).
+    """
+    if len(text.encode("utf-8")) > settings.max_query_length:
+        raise QueryTooLong(f"query too long: the limit is {settings.max_query_length} bytes")
+    if not text.strip():
+        raise QueryError("empty query")
+    info = check_query(text, allowlist=settings.service_allowlist, base=base_iri or "")
+    kind = kind_of(info.form)
+    if media_type is None:
+        media_type = negotiate(kind, accept, format_param)
+        if media_type is None or media_type == HTML:
+            offered = ", ".join(f.media_type for f in formats_of(kind))
+            raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
+    return QueryRequest(
+        query=text,
+        form=info.form,
+        media_type=media_type,
+        default_graph_uris=tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH),
+        named_graph_uris=tuple(named_graphs),
+        has_dataset_clause=info.dataset_clause,
+        timeout=None if local else settings.query_timeout,
+        max_rows=None if local else (settings.max_rows or None),
+        base_iri=base_iri,
+    )

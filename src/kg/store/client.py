@@ -1,0 +1,158 @@
+"""One SPARQL query over HTTP to an external store, and the store's answers and errors in our terms.
+
+Every failure becomes a :class:`kg.errors.KgError`: the store's own errors are mapped by their SQL state (Virtuoso,
+reference/virtuoso.md): permissions 403, the query's own faults 400, time limits 503, the rest 503. Virtuoso's
+"anytime" answer (200 with partial results and ``X-SQL-State: S1TAT``) is a timeout, never a result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import socket
+import urllib.error
+import urllib.parse
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, URITooLong
+
+from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout, QueryTooLong, StoreUnavailable
+
+#: Connecting to the store must not take longer than this (a dead host fails fast).
+CONNECT_TIMEOUT = 2.0
+
+Dataset = tuple[list[str], list[str]]
+
+
+class SparqlClient:
+    """POSTs queries to one endpoint URL; holds no connection."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parts = urllib.parse.urlsplit(url)
+        self._address = (parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80))
+
+    def send(self, query: str, accept: str, dataset: Dataset, timeout: float,
+             maxrows: int | None = None) -> bytes:
+        """POST one query with its dataset (default and named graph IRIs) and time limit; return the body.
+
+        ``maxrows`` (Virtuoso's parameter; other stores ignore it) stops a SELECT early, so a query without LIMIT
+        over millions of triples costs ``max_rows`` rows, not a time-out.
+
+        :raises QueryError: the store rejected the query (400). :raises QueryRefused: not permitted (403).
+        :raises QueryTimeout: over the time limit (503). :raises StoreUnavailable: down or failing (503).
+        """
+        try:  # fail fast on a dead host: the HTTP timeout below is the (longer) query time limit
+            socket.create_connection(self._address, timeout=CONNECT_TIMEOUT).close()
+        except OSError as e:
+            raise StoreUnavailable(f"the triple store at {self.url} cannot be reached: {e}") from None
+        wrapper = SPARQLWrapper(self.url)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        wrapper.setQuery(query)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        for graph in dataset[0]:
+            wrapper.addParameter("default-graph-uri", graph)
+        for graph in dataset[1]:
+            wrapper.addParameter("named-graph-uri", graph)
+        wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))
+        if maxrows is not None:
+            wrapper.addParameter("maxrows", str(maxrows))
+        wrapper.setTimeout(max(1, math.ceil(timeout + 2)))
+        try:
+            response = wrapper.query().response
+            headers = response.headers
+            body = response.read()
+        except QueryBadFormed as e:
+            raise QueryError(store_message(e)) from None
+        except URITooLong as e:
+            raise QueryTooLong(store_message(e)) from None
+        except SPARQLWrapperException as e:
+            raise classify(store_message(e)) from None
+        except urllib.error.HTTPError as e:
+            raise classify(f"HTTP {e.code}: {e.read()[:500].decode(errors='replace')}") from None
+        except TimeoutError:
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s") from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            if isinstance(reason, TimeoutError | socket.timeout):
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s") from None
+            raise StoreUnavailable(f"the triple store at {self.url} failed: {reason}") from None
+        if headers.get("X-SQL-State", "") == "S1TAT":  # Virtuoso's "anytime" answer: partial results
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s (the store returned partial results)")
+        return body
+
+
+def store_message(error: Exception) -> str:
+    """The store's own message from a SPARQLWrapper exception (its text ends with ``Response:\\nb'…'``)."""
+    text = str(error)
+    message = text.split("Response:", 1)[-1].strip()
+    if message.startswith(("b'", 'b"')):
+        message = message[2:-1]
+    return " ".join(message.replace("\\n", " ").split())[:500] or text
+
+
+def classify(message: str) -> KgError:
+    """Virtuoso's SQL states → our errors: permissions 403, time limits 503, syntax 400, the rest 503.
+
+    >>> type(classify("Virtuoso HY008 Error SR203: Async statement killed by SQLCancel")).__name__
+    'QueryTimeout'
+    """
+    if re.search(r"SR186|SQ070|permission|not allowed", message, re.I):
+        return QueryRefused(f"the store refused the query: {message}")
+    if re.search(r"S1TAT|S1T00|SR171|SR203|HY008|SQLCancel|timed? ?out|estimated execution time", message, re.I):
+        return QueryTimeout(f"the query exceeded the store's time limit: {message}")
+    if re.search(r"SP0\d\d|SPARQL compiler|syntax", message, re.I):
+        return QueryError(message)
+    return StoreUnavailable(f"the triple store failed: {message}")
+
+
+def load_json(body: bytes) -> dict:
+    """A SPARQL JSON results document, with Virtuoso's ``nodeID://b123`` blank nodes as plain labels."""
+    try:
+        doc = json.loads(body)
+    except ValueError as e:
+        raise StoreUnavailable(f"the triple store sent an unreadable answer: {e}") from None
+    for binding in doc.get("results", {}).get("bindings", []):
+        for value in binding.values():
+            if value.get("type") == "bnode" and "://" in value.get("value", ""):
+                value["value"] = re.sub(r"[^A-Za-z0-9_]", "_", value["value"].split("://", 1)[1])
+    return doc
+
+
+def parse_triples(body: bytes) -> list[ox.Triple]:
+    """An N-Triples answer as triples."""
+    try:
+        return [q.triple for q in ox.parse(body, ox.RdfFormat.N_TRIPLES)]
+    except (SyntaxError, ValueError) as e:
+        raise StoreUnavailable(f"the triple store sent unreadable N-Triples: {e}") from None
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def json_term(value: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+    """One SPARQL JSON term as a pyoxigraph term (the answer is parsed once, not re-serialised to be parsed again).
+
+    >>> json_term({"type": "literal", "value": "猫", "xml:lang": "zh"})
+    <Literal value=猫 language=zh>
+    """
+    kind = value.get("type")
+    try:
+        if kind == "uri":
+            return ox.NamedNode(value["value"])
+        if kind == "bnode":
+            return ox.BlankNode(value["value"])
+        if kind in ("literal", "typed-literal"):
+            if "xml:lang" in value:
+                return ox.Literal(value["value"], language=value["xml:lang"])
+            datatype = value.get("datatype", _XSD_STRING)
+            return ox.Literal(value["value"], datatype=ox.NamedNode(datatype))
+        if kind == "triple":
+            parts = value["value"]
+            return ox.Triple(json_term(parts["subject"]), json_term(parts["predicate"]), json_term(parts["object"]))
+    except (KeyError, ValueError, TypeError) as e:
+        raise StoreUnavailable(f"the triple store sent an unreadable term {value!r}: {e}") from None
+    raise StoreUnavailable(f"the triple store sent an unknown term type {kind!r}")

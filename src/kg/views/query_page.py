@@ -1,0 +1,128 @@
+"""View-model of the query page (/sparql in a browser): the editor's configuration, the examples, and the result of
+an incoming query as a table of cells, so the page works without JavaScript too.
+
+The query runs exactly as on the endpoint (kg.sparql.request: guard and limits), answered as terms rather than bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.config import Settings
+from kg.errors import KgError
+from kg.i18n import QUERY_PAGE_STRINGS
+from kg.namespaces import compact, prefixes_for
+from kg.sparql.request import prepare_query
+from kg.store import Store
+from kg.store.results import TERMS
+from kg.views.examples import ExampleQuery, load_examples
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Prefixes written into the editor's starting query (the full map is known to the editor and the result table).
+EDITOR_PREFIXES = ("dkg", "orgs", "rdfs", "skos", "qb", "schema", "prov")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One result value, ready to show: ``href`` set for linkable IRIs."""
+
+    text: str
+    kind: str = "literal"  # "iri" | "literal" | "bnode" | "triple" | "unbound"
+    href: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    entity: bool = False
+
+
+@dataclass
+class ResultTable:
+    """A query's result as the page shows it (SELECT rows, a graph's triples, or an ASK answer)."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Prefix:
+    name: str
+    iri: str
+
+
+@dataclass
+class QueryPage:
+    """Everything the query page prints; ``status`` is the HTTP status (the query's error status, else 200)."""
+
+    lang: str
+    labels: dict[str, str]
+    prefixes: list[Prefix]
+    examples: list[ExampleQuery]
+    query: str
+    table: ResultTable | None
+    error: str | None
+    status: int
+    #: The editor's configuration (JSON in the page).
+    config: dict
+
+
+def cell_for(term: object, base: str, prefixes: dict[str, str]) -> Cell:
+    """Turn one RDF term into a cell: entity IRIs under ``base`` link to their own page (the IRI itself)."""
+    if term is None:
+        return Cell("", kind="unbound")
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        linkable = iri.startswith(("http://", "https://"))
+        return Cell(compact(iri, prefixes) or iri, kind="iri", href=iri if linkable else None, title=iri,
+                    entity=iri.startswith(base))
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        shown_type = None if datatype in (_XSD_STRING, _RDF_LANGSTRING) else (compact(datatype, prefixes) or datatype)
+        return Cell(term.value, kind="literal", lang=term.language, datatype=shown_type)
+    if isinstance(term, ox.BlankNode):
+        return Cell("_:" + term.value, kind="bnode")
+    return Cell(str(term), kind="triple")
+
+
+def run_for_page(store: Store, settings: Settings, query: str, base_iri: str) -> ResultTable:
+    """Run a user's query as the endpoint would and return it as a table.
+
+    :raises KgError: the guard's refusal, a syntax error, a time-out (with the status to answer).
+    """
+    request = prepare_query(query, settings, media_type=TERMS, base_iri=base_iri)
+    response = store.execute(request)
+    prefixes = prefixes_for(store.base)
+    if isinstance(response.terms, bool):
+        return ResultTable(boolean=response.terms, truncated=response.truncated)
+    variables, rows = response.terms or ([], [])
+    cells = [[cell_for(term, store.base, prefixes) for term in row] for row in rows]
+    return ResultTable(variables, cells, truncated=response.truncated)
+
+
+def build_query_page(store: Store, settings: Settings, query: str | None, lang: str, *, endpoint: str,
+                     base_iri: str) -> QueryPage:
+    """The page for ``query`` (None: just the editor) in ``lang``; ``endpoint`` is the path queries are sent to."""
+    prefixes = prefixes_for(store.base)
+    examples = load_examples(settings.examples_dir, store.base)
+    table, error, status = None, None, 200
+    if query and query.strip():
+        try:
+            table = run_for_page(store, settings, query, base_iri)
+        except KgError as err:
+            error, status = str(err) or type(err).__name__, err.status
+    start = "".join(f"PREFIX {n}: <{i}>\n" for n, i in prefixes.items() if n in EDITOR_PREFIXES)
+    config = {
+        "endpoint": endpoint,
+        "base": store.base,
+        "query": query or "",
+        "defaultQuery": start + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
+        "prefixes": prefixes,
+        "examples": [{"slug": e.slug, "title": e.title(lang), "query": e.query} for e in examples],
+        "lang": lang,
+    }
+    return QueryPage(lang, QUERY_PAGE_STRINGS[lang], [Prefix(n, i) for n, i in prefixes.items()], examples,
+                     query or "", table, error, status, config)
