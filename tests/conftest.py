@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +20,23 @@ sys.path.insert(0, str(TESTS))  # so test modules can `from server import runnin
 from server import free_port, running_server  # noqa: E402
 from stores import embedded_store  # noqa: E402
 from virtuoso import virtuoso_server  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Everything the session publishes (servers on random ports publish for their own base) goes to a temporary
+    folder, removed at the end: tests leave nothing in the repository's cache but the reusable build."""
+    if "KG_PUBLISH_DIR" not in os.environ:
+        os.environ["KG_PUBLISH_DIR"] = tempfile.mkdtemp(prefix="kg-published-")
+        config.stash[_PUBLISHED] = os.environ["KG_PUBLISH_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_PUBLISHED, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_PUBLISHED = pytest.StashKey[str]()
 
 #: The W3C SPARQL 1.1 Protocol test data, vendored with its licence (tests/data/w3c/sparql11-protocol/LICENSE.md).
 W3C_DIR = TESTS / "data" / "w3c" / "sparql11-protocol"

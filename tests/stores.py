@@ -9,5 +9,5 @@ from kg.store import Store, open_store
 
 def embedded_store(settings: Settings | None = None) -> Store:
     """An embedded store of the built-in graph, or of ``settings.data_files`` (the remote URL ignored)."""
-    settings = (settings or Settings()).but(store_url="")
+    settings = (settings or Settings.from_env()).but(store_url="")
     return open_store(settings, served_files(settings))

@@ -5,12 +5,10 @@ from another host; with JavaScript off the plain form does the same job. Screens
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from browser import block_other_hosts, chromium_page, missing, screenshot  # tests/ is on sys.path (conftest)
-from kg.config import REPO_ROOT
+from browser import block_other_hosts, chromium_page, screenshot  # tests/ is on sys.path (conftest)
+from kg.config import Settings
 from kg.web.ui import yasgui_dir_for
 
 pytestmark = pytest.mark.browser
@@ -31,8 +29,7 @@ def org_query(base: str) -> str:
 
 
 def test_yasgui_runs_queries_against_its_own_endpoint(server: str) -> None:
-    if yasgui_dir_for(Path(REPO_ROOT) / "node_modules") is None:
-        missing("node_modules not installed (run scripts/setup)")
+    assert yasgui_dir_for(Settings().node_modules) is not None, "scripts/setup installs YASGUI (npm ci)"
     with chromium_page() as page:
         blocked = block_other_hosts(page, server.rstrip("/"))
         errors: list[str] = []
@@ -96,8 +93,7 @@ def test_plain_form_without_javascript(server: str) -> None:
 
 def test_home_page_example_links_open_with_their_query_and_results(server: str) -> None:
     """Each example link on the home page opens the editor with that query, runs it, and shows rows, no error."""
-    if yasgui_dir_for(Path(REPO_ROOT) / "node_modules") is None:
-        missing("node_modules not installed (run scripts/setup)")
+    assert yasgui_dir_for(Settings().node_modules) is not None, "scripts/setup installs YASGUI (npm ci)"
     with chromium_page() as page:
         blocked = block_other_hosts(page, server.rstrip("/"))
         page.goto(server)

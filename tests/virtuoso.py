@@ -8,7 +8,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ import typing as t
 from pathlib import Path
 
 import pytest
+
+from server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "virtuoso.sh"
@@ -31,12 +32,6 @@ def require_virtuoso() -> None:
     if os.environ.get("KG_REQUIRE_VIRTUOSO"):
         pytest.fail(message + " but KG_REQUIRE_VIRTUOSO is set")
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class VirtuosoServer:

@@ -60,6 +60,8 @@ class Settings:
     cache_dir: Path = Path()
     #: The private Virtuoso's directory (scripts/virtuoso.sh; empty: ``cache_dir/virtuoso``).
     virtuoso_dir: Path = Path()
+    #: Where the published files for each base go (empty: ``cache_dir/published``).
+    publish_dir: Path = Path()
     #: The example queries offered to users (empty: ``root/queries``).
     examples_dir: Path = Path()
     #: Where ``npm ci`` installed YASGUI (empty: ``root/node_modules``).
@@ -67,6 +69,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         derived = {"cache_dir": lambda: self.root / ".cache", "virtuoso_dir": lambda: self.cache_dir / "virtuoso",
+                   "publish_dir": lambda: self.cache_dir / "published",
                    "examples_dir": lambda: self.root / "queries", "node_modules": lambda: self.root / "node_modules"}
         for name, default in derived.items():
             if getattr(self, name) == Path():
@@ -119,7 +122,7 @@ class Settings:
 
     def but(self, **changes: object) -> Settings:
         """A copy with some fields changed (derived paths recomputed unless given)."""
-        derived = dict.fromkeys(("cache_dir", "virtuoso_dir", "examples_dir", "node_modules"), Path())
+        derived = dict.fromkeys(("cache_dir", "virtuoso_dir", "publish_dir", "examples_dir", "node_modules"), Path())
         derived = derived if "root" in changes else {}
         return replace(self, **{**derived, **changes})
 

@@ -78,7 +78,7 @@ def publish(settings: Settings, *, force: bool = False) -> Publication:
     catalog = settings.catalog_file.read_bytes()
     key = hashlib.sha256((input_digest(settings) + "\0" + base + "\0" + PUBLISH_VERSION).encode() + catalog)
     key = key.hexdigest()[:16]
-    directory = settings.cache_dir / f"publish-{key}"
+    directory = settings.publish_dir / key
     if directory.exists() and not force:
         return Publication(directory, base)
     tmp = directory.with_name(f"{directory.name}.{os.getpid()}.tmp")
