@@ -148,7 +148,7 @@ def test_disk_child_opens_its_own_handle(tmp_path: Path) -> None:
         assert not disk.opened_here  # the child opened it, not this process
         assert disk.select(LABELS)  # now this process has a handle too
         assert disk.opened_here
-        disk.stop_query_child()  # the next child is forked from a process holding a handle
+        disk.stop_query_children()  # the next child is forked from a process holding a handle
         assert disk.execute(count).body.splitlines()[1] == b"9"
         read, write = os.pipe()
         pid = os.fork()

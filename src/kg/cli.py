@@ -84,6 +84,7 @@ def query(file, fmt: str) -> None:
 @click.option("--host", default=None, help="Interface to listen on [KG_HOST, 127.0.0.1]")
 @click.option("--port", type=int, default=None, help="Port [KG_PORT, 5000]")
 @click.option("--workers", type=int, default=None, help="gunicorn worker processes [KG_WORKERS, 2]")
+@click.option("--threads", type=int, default=None, help="Threads per worker [KG_THREADS, 16]")
 @click.option("--base-iri", default=None, help="Base IRI of the data [KG_BASE_IRI, http://HOST:PORT/]")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Serve these RDF files instead of the built-in graph (repeatable)")
@@ -94,6 +95,11 @@ def query(file, fmt: str) -> None:
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Per-query time limit, s [10]")
 @click.option("--max-rows", type=int, default=None, help="Most result rows per query [10000]")
 @click.option("--max-query-length", type=int, default=None, help="Longest query text, bytes [100000]")
+@click.option("--max-bytes", type=int, default=None, help="Most bytes of one answer, cut at a row [16777216]")
+@click.option("--query-slots", type=int, default=None,
+              help="User queries running at once on the server [KG_QUERY_SLOTS, 4]")
+@click.option("--query-slots-per-client", type=int, default=None,
+              help="... of which one client address may hold [KG_QUERY_SLOTS_PER_CLIENT, 2]")
 @click.option("--allow-service", "service_allowlist", multiple=True,
               help="Remote endpoint a SERVICE clause may call (repeatable; default none)")
 def serve(**options) -> None:

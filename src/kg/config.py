@@ -26,6 +26,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2
+    #: Threads per worker: a slow client or a running query holds one thread, not a process.
+    threads: int = 16
     #: The base IRI the data is served under; empty means "http://{host}:{port}/".
     base_iri: str = ""
     #: RDF files to serve instead of the built-in graph (``kg serve --data``).
@@ -43,6 +45,15 @@ class Settings:
     max_query_length: int = 100_000
     #: Most result rows (or triples) returned by one query.
     max_rows: int = 10_000
+    #: Most bytes of one query's answer (the answer is cut at a row boundary and says so, like the row limit).
+    max_bytes: int = 16 * 2**20
+    #: User queries running at once on the whole server, and per client address; more wait ``admission_wait``
+    #: seconds for a slot, then get 503 with Retry-After.
+    query_slots: int = 4
+    query_slots_per_client: int = 2
+    admission_wait: float = 1.0
+    #: Seconds a client may take to send a request body (a slow upload then gets 408).
+    body_timeout: float = 10.0
     #: Remote SPARQL endpoints a SERVICE clause may call (empty: none, the public default).
     service_allowlist: tuple[str, ...] = ()
     #: Address space a query child may add to what it inherits, in MiB (0: no limit).

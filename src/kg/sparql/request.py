@@ -47,5 +47,6 @@ def prepare_query(text: str, settings: Settings, *, accept: str | None = None, f
         has_dataset_clause=info.dataset_clause,
         timeout=None if local else settings.query_timeout,
         max_rows=None if local else (settings.max_rows or None),
+        max_bytes=None if local else (settings.max_bytes or None),
         base_iri=base_iri,
     )

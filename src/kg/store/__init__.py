@@ -42,6 +42,8 @@ class QueryRequest:
     has_dataset_clause: bool = False
     timeout: float | None = 10.0
     max_rows: int | None = None
+    #: Most bytes of the serialised answer (None: no limit); cut at a row boundary like ``max_rows``.
+    max_bytes: int | None = None
     #: Base IRI for relative IRIs in the query (the endpoint's own URL, as the Protocol suggests).
     base_iri: str | None = None
 

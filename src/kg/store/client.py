@@ -26,6 +26,10 @@ CONNECT_TIMEOUT = 2.0
 Dataset = tuple[list[str], list[str]]
 
 
+class StoreUnreachable(StoreUnavailable):
+    """No answer at all: the connection failed or broke (as opposed to an error the store answered with)."""
+
+
 class SparqlClient:
     """POSTs queries to one endpoint URL; holds no connection."""
 
@@ -47,7 +51,7 @@ class SparqlClient:
         try:  # fail fast on a dead host: the HTTP timeout below is the (longer) query time limit
             socket.create_connection(self._address, timeout=CONNECT_TIMEOUT).close()
         except OSError as e:
-            raise StoreUnavailable(f"the triple store at {self.url} cannot be reached: {e}") from None
+            raise StoreUnreachable(f"the triple store at {self.url} cannot be reached: {e}") from None
         wrapper = SPARQLWrapper(self.url)
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
@@ -79,7 +83,7 @@ class SparqlClient:
             reason = getattr(e, "reason", e)
             if isinstance(reason, TimeoutError | socket.timeout):
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s") from None
-            raise StoreUnavailable(f"the triple store at {self.url} failed: {reason}") from None
+            raise StoreUnreachable(f"the triple store at {self.url} failed: {reason}") from None
         if headers.get("X-SQL-State", "") == "S1TAT":  # Virtuoso's "anytime" answer: partial results
             raise QueryTimeout(f"the query ran longer than {timeout:g} s (the store returned partial results)")
         return body

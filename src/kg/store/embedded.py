@@ -24,7 +24,8 @@ from kg.config import Settings
 from kg.formats import rdf_format_for
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.disk import DiskStore, Source, build_disk_store, store_key
-from kg.store.executor import Executor, StoreSource, resolve_store, run_job
+from kg.store.executor import StoreSource, resolve_store, run_job
+from kg.store.pool import ExecutorPool
 
 STORE_MODES = ("memory", "disk")
 
@@ -45,7 +46,7 @@ class EmbeddedStore:
         if settings.service_allowlist:
             isolate = False  # an allow-listed SERVICE needs the network: the guard's exact allow-list decides
         memory = settings.query_memory_mb * 2**20 or None
-        self._executor = Executor(store, isolate=isolate, memory_limit=memory)
+        self._pool = ExecutorPool(store, size=settings.query_slots, isolate=isolate, memory_limit=memory)
 
     @property
     def _store(self) -> ox.Store:
@@ -76,18 +77,18 @@ class EmbeddedStore:
         return cls(store, base=settings.base, version=digest.hexdigest()[:16], settings=settings)
 
     @property
-    def query_child_pid(self) -> int | None:
-        """The PID of this process's query child (None before the first query or after a kill)."""
-        return self._executor.child_pid
+    def query_child_pids(self) -> list[int]:
+        """The PIDs of this process's live query children."""
+        return self._pool.child_pids
 
     @property
     def opened_here(self) -> bool:
         """Whether this process holds its own handle on the data (always, in memory mode)."""
         return self._source.opened_here if isinstance(self._source, DiskStore) else True
 
-    def stop_query_child(self) -> None:
-        """Stop this process's query child; the next user query forks a fresh one."""
-        self._executor.close()
+    def stop_query_children(self) -> None:
+        """Stop this process's query children; the next user query forks a fresh one."""
+        self._pool.close()
 
     @property
     def disk_path(self) -> Path | None:
@@ -121,13 +122,13 @@ class EmbeddedStore:
         """
         if request.timeout is None:
             return run_job(self._store, request)
-        return self._executor.run(request, timeout=request.timeout)
+        return self._pool.run(request, timeout=request.timeout)
 
     def data_version(self) -> str:
         return self._version
 
     def close(self) -> None:
-        self._executor.close()
+        self._pool.close()
         if isinstance(self._source, DiskStore):
             self._source.close()
         self._source = ox.Store()

@@ -88,7 +88,7 @@ def run_job(store: ox.Store, job: QueryRequest) -> QueryResponse:
     """
     try:
         result = store.query(job.query, **query_options(job))
-        return write_result(result, job.media_type, job.max_rows, job.form)
+        return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes)
     except SyntaxError as exc:
         raise QueryError(syntax_message(exc)) from None
     except OSError as exc:

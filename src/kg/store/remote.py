@@ -30,15 +30,20 @@ import time
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.errors import KgError, QueryTimeout, StoreUnavailable
 from kg.formats import JSON, NTRIPLES
 from kg.queries import query as app_query
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.bindings import bind_values, has_dataset_clause, sparql_term
-from kg.store.client import Dataset, SparqlClient, json_term, load_json, parse_triples
+from kg.store.client import Dataset, SparqlClient, StoreUnreachable, json_term, load_json, parse_triples
 from kg.store.results import write_boolean, write_graph, write_solutions
 
 #: How long the graph list and data version are reused before asking the store again.
 CACHE_SECONDS = 5.0
+#: After the store stopped answering, queries fail at once for this long before it is asked again.
+DOWN_SECONDS = 5.0
+#: A store that cannot answer ``ASK {}`` within this is hung, not busy.
+PROBE_SECONDS = 1.0
 #: Graphs Virtuoso keeps for itself; they never belong to the served data.
 SYSTEM_GRAPH_PREFIXES = (
     "http://www.openlinksw.com/",
@@ -76,6 +81,7 @@ class RemoteStore:
         self._cached_at = -math.inf
         self._graphs: list[str] = []
         self._version = ""
+        self._down_until = -math.inf
 
     # -- the app's own queries
 
@@ -89,8 +95,7 @@ class RemoteStore:
         return bool(self._results_json(bind_values(query, bindings)).get("boolean"))
 
     def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
-        return parse_triples(self.client.send(bind_values(query, bindings), NTRIPLES, self._dataset(query),
-                                              self._timeout))
+        return parse_triples(self._send(bind_values(query, bindings), NTRIPLES, self._dataset(query), self._timeout))
 
     # -- the public endpoint
 
@@ -114,19 +119,19 @@ class RemoteStore:
         limit = request.max_rows
         maxrows = None if limit is None else limit + 1
         if request.form in ("CONSTRUCT", "DESCRIBE"):
-            triples = parse_triples(self.client.send(query, NTRIPLES, dataset, timeout, maxrows))
-            return write_graph(triples, request.media_type, limit, request.form)
-        doc = load_json(self.client.send(query, JSON, dataset, timeout, maxrows))
+            triples = parse_triples(self._send(query, NTRIPLES, dataset, timeout, maxrows))
+            return write_graph(triples, request.media_type, limit, request.form, request.max_bytes)
+        doc = load_json(self._send(query, JSON, dataset, timeout, maxrows))
         if request.form == "ASK" or "boolean" in doc:
             return write_boolean(bool(doc.get("boolean")), request.media_type)
-        if request.media_type == JSON:  # already in the asked format: cut, and write it back once
+        if request.media_type == JSON and request.max_bytes is None:  # already as asked: cut, write back once
             bindings = doc["results"]["bindings"]
             truncated = limit is not None and len(bindings) > limit
             doc["results"]["bindings"] = bindings[:limit] if truncated else bindings
             body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             return QueryResponse(body, JSON, "SELECT", truncated, len(doc["results"]["bindings"]))
         names, rows = _rows(doc)
-        return write_solutions(names, rows, request.media_type, limit)
+        return write_solutions(names, rows, request.media_type, limit, request.max_bytes)
 
     # -- versions and graphs
 
@@ -143,7 +148,8 @@ class RemoteStore:
         with self._lock:
             if time.monotonic() - self._cached_at < CACHE_SECONDS:
                 return
-            counts = graph_counts(self.client, self._timeout)
+            counts = load_json(self._send(app_query("store_graph_counts"), JSON, ([], []), self._timeout))
+            counts = {b["g"]["value"]: int(b["n"]["value"]) for b in counts["results"]["bindings"]}
             own = sorted(g for g in counts if g.startswith(self.base + "data/"))
             if not own:
                 own = sorted(g for g in counts if not g.startswith(SYSTEM_GRAPH_PREFIXES))
@@ -165,7 +171,38 @@ class RemoteStore:
         return self.graphs() or [self.base + "data/"]
 
     def _results_json(self, query: str, maxrows: int | None = None) -> dict:
-        return load_json(self.client.send(query, JSON, self._dataset(query), self._timeout, maxrows))
+        return load_json(self._send(query, JSON, self._dataset(query), self._timeout, maxrows))
+
+    def _send(self, query: str, accept: str, dataset: Dataset, timeout: float, maxrows: int | None = None) -> bytes:
+        """Send through the client, failing at once while the store is known to be down or hung.
+
+        A query that runs out of time is the query's fault unless the store cannot answer ``ASK {}`` quickly
+        either: then it is hung (stopped, swapping, deadlocked), and for :data:`DOWN_SECONDS` nothing waits for it.
+        """
+        left = self._down_until - time.monotonic()
+        if left > 0:
+            raise StoreUnavailable(f"the triple store is not answering; it is asked again in {math.ceil(left)} s",
+                                   retry_after=math.ceil(left))
+        try:
+            return self.client.send(query, accept, dataset, timeout, maxrows)
+        except QueryTimeout:
+            if not self._answers():
+                self._mark_down()
+                raise StoreUnavailable("the triple store stopped answering", retry_after=int(DOWN_SECONDS)) from None
+            raise
+        except StoreUnreachable:
+            self._mark_down()
+            raise
+
+    def _answers(self) -> bool:
+        try:
+            self.client.send("ASK {}", JSON, ([], []), PROBE_SECONDS)
+        except KgError:
+            return False
+        return True
+
+    def _mark_down(self) -> None:
+        self._down_until = time.monotonic() + DOWN_SECONDS
 
     def close(self) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import typing as t
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -42,16 +43,22 @@ def _json_term(term: t.Any) -> dict[str, t.Any]:
     return out
 
 
+def _json_head(variables: list[str]) -> str:
+    return json.dumps({"head": {"vars": variables}}, separators=(",", ":"))[:-1] + ',"results":{"bindings":['
+
+
+def _json_row(variables: list[str], row: Row, first: bool) -> str:
+    binding = {v: _json_term(term) for v, term in zip(variables, row, strict=True) if term is not None}
+    return ("" if first else ",") + json.dumps(binding, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_json(variables: list[str], rows: t.Iterable[Row]) -> bytes:
     """SPARQL 1.1 Query Results JSON.
 
     >>> write_json(["s"], [[ox.Literal("猫", language="zh")], [None]])
-    b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"\\xe7\\x8c\\xab","xml:lang":"zh"}},{}]}}'
+    b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"\xe7\x8c\xab","xml:lang":"zh"}},{}]}}'
     """
-    bindings = [{v: _json_term(term) for v, term in zip(variables, row, strict=True) if term is not None}
-                for row in rows]
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return _write(WRITERS[JSON], variables, rows, None, None)[0]
 
 
 def _xml_term(term: t.Any) -> str:
@@ -69,19 +76,20 @@ def _xml_term(term: t.Any) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
+def _xml_head(variables: list[str]) -> str:
+    names = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{names}</head><results>'
+
+
+def _xml_row(variables: list[str], row: Row, first: bool) -> str:
+    bindings = "".join(f"<binding name={quoteattr(v)}>{_xml_term(term)}</binding>"
+                       for v, term in zip(variables, row, strict=True) if term is not None)
+    return f"<result>{bindings}</result>"
+
+
 def write_xml(variables: list[str], rows: t.Iterable[Row]) -> bytes:
     """SPARQL Query Results XML."""
-    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-    parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
-    parts.append("</head><results>")
-    for row in rows:
-        parts.append("<result>")
-        for v, term in zip(variables, row, strict=True):
-            if term is not None:
-                parts.append(f"<binding name={quoteattr(v)}>{_xml_term(term)}</binding>")
-        parts.append("</result>")
-    parts.append("</results></sparql>")
-    return "".join(parts).encode()
+    return _write(WRITERS[XML], variables, rows, None, None)[0]
 
 
 def _csv_field(term: t.Any) -> str:
@@ -98,15 +106,21 @@ def _csv_field(term: t.Any) -> str:
     return text
 
 
+def _csv_row(variables: list[str], row: Row, first: bool) -> str:
+    return ",".join(_csv_field(term) for term in row) + "\r\n"
+
+
 def write_csv(variables: list[str], rows: t.Iterable[Row]) -> bytes:
     """SPARQL 1.1 CSV (lexical forms only; CRLF line ends).
 
     >>> write_csv(["a", "b"], [[ox.NamedNode("http://x/"), ox.Literal('say "hi", ok')]])
     b'a,b\\r\\nhttp://x/,"say ""hi"", ok"\\r\\n'
     """
-    lines = [",".join(variables)]
-    lines += [",".join(_csv_field(term) for term in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode()
+    return _write(WRITERS[CSV], variables, rows, None, None)[0]
+
+
+def _tsv_row(variables: list[str], row: Row, first: bool) -> str:
+    return "\t".join("" if term is None else str(term) for term in row) + "\n"
 
 
 def write_tsv(variables: list[str], rows: t.Iterable[Row]) -> bytes:
@@ -115,21 +129,50 @@ def write_tsv(variables: list[str], rows: t.Iterable[Row]) -> bytes:
     >>> write_tsv(["a"], [[ox.Literal("1\\t2")], [None]])
     b'?a\\n"1\\\\t2"\\n\\n'
     """
-    lines = ["\t".join("?" + v for v in variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
+    return _write(WRITERS[TSV], variables, rows, None, None)[0]
+
+
+@dataclass(frozen=True)
+class RowWriter:
+    """One results format as a head, a text per row and a tail, so that rows can be counted and sized as written."""
+
+    head: t.Callable[[list[str]], str]
+    row: t.Callable[[list[str], Row, bool], str]
+    tail: str
+
+
+#: Media type → the writer of SELECT results.
+WRITERS: dict[str, RowWriter] = {
+    JSON: RowWriter(_json_head, _json_row, "]}}"),
+    XML: RowWriter(_xml_head, _xml_row, "</results></sparql>"),
+    CSV: RowWriter(lambda variables: ",".join(variables) + "\r\n", _csv_row, ""),
+    TSV: RowWriter(lambda variables: "\t".join("?" + v for v in variables) + "\n", _tsv_row, ""),
+}
+
+
+def _write(writer: RowWriter, variables: list[str], rows: t.Iterable[Row], max_rows: int | None,
+           max_bytes: int | None) -> tuple[bytes, int, bool]:
+    """(body, rows written, truncated): rows until ``max_rows`` or until the next would pass ``max_bytes``."""
+    parts = [writer.head(variables).encode()]
+    size = len(parts[0]) + len(writer.tail)
+    count, truncated = 0, False
+    for row in rows:
+        if max_rows is not None and count >= max_rows:
+            truncated = True
+            break
+        piece = writer.row(variables, row, count == 0).encode()
+        if max_bytes is not None and size + len(piece) > max_bytes:
+            truncated = True
+            break
+        parts.append(piece)
+        size += len(piece)
+        count += 1
+    parts.append(writer.tail.encode())
+    return b"".join(parts), count, truncated
 
 
 #: Not a media type anyone can ask for: the result as pyoxigraph terms, for the query page (never negotiated).
 TERMS = "application/x.kg-terms"
-
-#: Media type → writer for SELECT results.
-SOLUTION_WRITERS: dict[str, t.Callable[[list[str], t.Iterable[Row]], bytes]] = {
-    JSON: write_json,
-    XML: write_xml,
-    CSV: write_csv,
-    TSV: write_tsv,
-}
 
 #: Media type → pyoxigraph format for ASK results.
 BOOLEAN_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -154,35 +197,54 @@ def write_boolean(answer: bool, media_type: str) -> QueryResponse:
     return QueryResponse(body, media_type, "ASK", row_count=1)
 
 
-def write_solutions(variables: list[str], rows: t.Iterable[Row], media_type: str, limit: int | None) -> QueryResponse:
-    """SELECT rows, at most ``limit`` of them (``truncated`` says whether more were there)."""
-    kept = list(itertools.islice(rows, None if limit is None else limit + 1))
-    truncated = limit is not None and len(kept) > limit
-    kept = kept[:limit] if truncated else kept
-    if media_type == TERMS:
-        return QueryResponse(b"", TERMS, "SELECT", truncated, len(kept), terms=(variables, list(kept)))
-    media_type = media_type if media_type in SOLUTION_WRITERS else JSON
-    body = SOLUTION_WRITERS[media_type](variables, kept)
-    return QueryResponse(body, media_type, "SELECT", truncated=truncated, row_count=len(kept))
+def write_solutions(variables: list[str], rows: t.Iterable[Row], media_type: str, limit: int | None,
+                    max_bytes: int | None = None) -> QueryResponse:
+    """SELECT rows, at most ``limit`` of them and ``max_bytes`` of body (``truncated`` says whether more were there)."""
+    if media_type == TERMS:  # sized as TSV would write them
+        _, count, truncated = _write(WRITERS[TSV], variables, (kept := list(itertools.islice(
+            rows, None if limit is None else limit + 1))), limit, max_bytes)
+        return QueryResponse(b"", TERMS, "SELECT", truncated, count, terms=(variables, kept[:count]))
+    media_type = media_type if media_type in WRITERS else JSON
+    body, count, truncated = _write(WRITERS[media_type], variables, rows, limit, max_bytes)
+    return QueryResponse(body, media_type, "SELECT", truncated=truncated, row_count=count)
 
 
-def write_graph(triples: t.Iterable[ox.Triple], media_type: str, limit: int | None, form: str) -> QueryResponse:
-    """CONSTRUCT/DESCRIBE triples, at most ``limit`` of them (Turtle when ``media_type`` is not an RDF format)."""
-    kept = list(itertools.islice(triples, None if limit is None else limit + 1))
-    truncated = limit is not None and len(kept) > limit
-    kept = kept[:limit] if truncated else kept
+def _fit_triples(triples: t.Iterable[ox.Triple], limit: int | None, max_bytes: int | None) -> tuple[list, bool]:
+    """The triples that fit ``limit`` and (as N-Triples lines) ``max_bytes``, and whether any were left out."""
+    kept: list[ox.Triple] = []
+    size = 0
+    for triple in triples:
+        if limit is not None and len(kept) >= limit:
+            return kept, True
+        size += len(str(triple).encode()) + 3
+        if max_bytes is not None and size > max_bytes:
+            return kept, True
+        kept.append(triple)
+    return kept, False
+
+
+def write_graph(triples: t.Iterable[ox.Triple], media_type: str, limit: int | None, form: str,
+                max_bytes: int | None = None) -> QueryResponse:
+    """CONSTRUCT/DESCRIBE triples, at most ``limit`` of them and ``max_bytes`` of body (Turtle when ``media_type``
+    is not an RDF format). Formats wordier than N-Triples (JSON-LD, RDF/XML) drop more triples until they fit."""
+    kept, truncated = _fit_triples(triples, limit, max_bytes)
     if media_type == TERMS:
         rows = [(t.subject, t.predicate, t.object) for t in kept]
         return QueryResponse(b"", TERMS, form, truncated, len(kept), terms=(["subject", "predicate", "object"], rows))
     media_type = media_type if media_type in GRAPH_FORMATS else TURTLE
     body = serialize_triples(kept, GRAPH_FORMATS[media_type])
+    while max_bytes is not None and len(body) > max_bytes and kept:
+        kept, truncated = kept[: len(kept) * max_bytes // len(body) * 9 // 10], True
+        body = serialize_triples(kept, GRAPH_FORMATS[media_type])
     return QueryResponse(body, media_type, form, truncated=truncated, row_count=len(kept))
 
 
-def write_result(result: t.Any, media_type: str, limit: int | None, form: str) -> QueryResponse:
-    """A pyoxigraph query result (boolean, solutions or triples) in ``media_type``."""
+def write_result(result: t.Any, media_type: str, limit: int | None, form: str,
+                 max_bytes: int | None = None) -> QueryResponse:
+    """A pyoxigraph query result (boolean, solutions or triples) in ``media_type``, within the limits."""
     if isinstance(result, ox.QueryBoolean):
         return write_boolean(bool(result), media_type)
     if isinstance(result, ox.QuerySolutions):
-        return write_solutions([v.value for v in result.variables], (tuple(s) for s in result), media_type, limit)
-    return write_graph(result, media_type, limit, "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT")
+        rows = (tuple(s) for s in result)
+        return write_solutions([v.value for v in result.variables], rows, media_type, limit, max_bytes)
+    return write_graph(result, media_type, limit, "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", max_bytes)

@@ -6,6 +6,8 @@ The query runs exactly as on the endpoint (kg.sparql.request: guard and limits),
 
 from __future__ import annotations
 
+import contextlib
+import typing as t
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -21,6 +23,8 @@ from kg.views.examples import ExampleQuery, load_examples
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Holds a query slot while a user query runs (kg.web.deps.query_slot; nothing outside a server).
+Admit = t.Callable[[], t.ContextManager[None]]
 #: Prefixes written into the editor's starting query (the full map is known to the editor and the result table).
 EDITOR_PREFIXES = ("dkg", "orgs", "rdfs", "skos", "qb", "schema", "prov")
 
@@ -88,13 +92,15 @@ def cell_for(term: object, base: str, prefixes: dict[str, str]) -> Cell:
     return Cell(str(term), kind="triple")
 
 
-def run_for_page(store: Store, settings: Settings, query: str, base_iri: str) -> ResultTable:
-    """Run a user's query as the endpoint would and return it as a table.
+def run_for_page(store: Store, settings: Settings, query: str, base_iri: str,
+                 admit: Admit = contextlib.nullcontext) -> ResultTable:
+    """Run a user's query as the endpoint would (holding a query slot from ``admit``) and return it as a table.
 
-    :raises KgError: the guard's refusal, a syntax error, a time-out (with the status to answer).
+    :raises KgError: the guard's refusal, a syntax error, a time-out, a full server (with the status to answer).
     """
     request = prepare_query(query, settings, media_type=TERMS, base_iri=base_iri)
-    response = store.execute(request)
+    with admit():
+        response = store.execute(request)
     prefixes = prefixes_for(store.base)
     if isinstance(response.terms, bool):
         return ResultTable(boolean=response.terms, truncated=response.truncated)
@@ -104,14 +110,14 @@ def run_for_page(store: Store, settings: Settings, query: str, base_iri: str) ->
 
 
 def build_query_page(store: Store, settings: Settings, query: str | None, lang: str, *, endpoint: str,
-                     base_iri: str) -> QueryPage:
+                     base_iri: str, admit: Admit = contextlib.nullcontext) -> QueryPage:
     """The page for ``query`` (None: just the editor) in ``lang``; ``endpoint`` is the path queries are sent to."""
     prefixes = prefixes_for(store.base)
     examples = load_examples(settings.examples_dir, store.base)
     table, error, status = None, None, 200
     if query and query.strip():
         try:
-            table = run_for_page(store, settings, query, base_iri)
+            table = run_for_page(store, settings, query, base_iri, admit)
         except KgError as err:
             error, status = str(err) or type(err).__name__, err.status
     start = "".join(f"PREFIX {n}: <{i}>\n" for n, i in prefixes.items() if n in EDITOR_PREFIXES)

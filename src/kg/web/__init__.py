@@ -14,6 +14,7 @@ from kg.publish import served_files
 from kg.store import Store, open_store
 from kg.web import catalog, deps, pages, reconcile, sparql, ui
 from kg.web.errors import register_error_handlers
+from kg.web.security import add_security_headers
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     deps.init_app(app, settings, store)
     register_error_handlers(app)
+    app.after_request(add_security_headers)
     for blueprint in (sparql.bp, ui.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
     return app

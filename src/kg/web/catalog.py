@@ -47,7 +47,7 @@ def void_description() -> Response:
     media_type = pick_description_format(request.headers.get("Accept"))
     store = get_store()
     if media_type == HTML:
-        return redirect(store.base + "data/dalian-kg", code=303)
+        return redirect("/data/dalian-kg", code=303)
     body = serialise(graph_triples(store, store.base + "data/catalog"), media_type, store.base)
     response = Response(body, mimetype=media_type)
     response.headers["Vary"] = "Accept"

@@ -7,17 +7,20 @@ Accept-Language); an explicit ``?lang=`` is remembered in a cookie on the respon
 
 from __future__ import annotations
 
+import typing as t
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import NotFound
 
 from kg.config import Settings
 from kg.i18n import COOKIE, LANGUAGES, pick_language, translations
 from kg.publish import Publication, publish
+from kg.sparql.admission import Admission
 from kg.store import Store
 
 #: app.extensions keys.
-SETTINGS, STORE, PUBLICATION = "kg.settings", "kg.store", "kg.publication"
+SETTINGS, STORE, PUBLICATION, ADMISSION = "kg.settings", "kg.store", "kg.publication", "kg.admission"
 
 
 def get_settings() -> Settings:
@@ -30,11 +33,20 @@ def get_store() -> Store:
     return current_app.extensions[STORE]
 
 
+def query_slot() -> t.ContextManager[None]:
+    """Hold one of the server's query slots for this request's client while a user query runs (kg.sparql.admission)."""
+    admission: Admission = current_app.extensions[ADMISSION]
+    return admission.slot(request.remote_addr or "")
+
+
 def get_publication() -> Publication:
-    """The published files for the app's base (written on first use, then reused from the cache directory)."""
+    """The published files for the app's base (made when the app is created).
+
+    :raises NotFound: the server serves a user's ``--data`` files, which are not published here.
+    """
     publication = current_app.extensions.get(PUBLICATION)
     if publication is None:
-        publication = current_app.extensions[PUBLICATION] = publish(get_settings())
+        raise NotFound("this server serves user-supplied files (kg serve --data): it publishes no downloads")
     return publication
 
 
@@ -74,5 +86,10 @@ def init_app(app: Flask, settings: Settings, store: Store) -> None:
     """Attach the settings and the store to ``app``; install the language cookie and the pages' context."""
     app.extensions[SETTINGS] = settings
     app.extensions[STORE] = store
+    # published once, before the workers fork: no request waits for it
+    app.extensions[PUBLICATION] = None if settings.data_files else publish(settings)
+    # made before gunicorn forks the workers (the app is preloaded), so they all share the slots
+    app.extensions[ADMISSION] = Admission(settings.query_slots, settings.query_slots_per_client,
+                                          wait=settings.admission_wait)
     app.after_request(remember_language)
     app.context_processor(page_context)

@@ -24,7 +24,7 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 def handle_kg_error(error: KgError) -> Response:
     if error.status >= 500:
         current_app.logger.warning("%s: %s", type(error).__name__, error)
-    return error_response(error.status, str(error) or type(error).__name__)
+    return error_response(error.status, str(error) or type(error).__name__, error.headers())
 
 
 def handle_http_exception(error: HTTPException) -> Response:

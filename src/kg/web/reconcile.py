@@ -10,12 +10,12 @@ import json
 import re
 import typing as t
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 from markupsafe import escape
 
 from kg.errors import QueryError
 from kg.views import reconcile as service
-from kg.web.deps import get_store
+from kg.web.deps import get_settings, get_store
 
 bp = Blueprint("reconcile", __name__)
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
@@ -43,7 +43,8 @@ def _payload(name: str) -> t.Any:
 
 
 def _service_url() -> str:
-    return url_for("reconcile.endpoint", _external=True)
+    """The service's own URL under the configured base (never taken from the Host header)."""
+    return get_settings().base + "reconcile"
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])

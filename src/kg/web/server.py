@@ -1,21 +1,43 @@
-"""Run the app under gunicorn: sync workers, the store loaded once in the master and shared by fork.
+"""Run the app under gunicorn: threaded workers, the store loaded once in the master and shared by fork.
 
-``preload_app`` creates the app (and loads the store) in the master before the workers fork, so N workers
-cost one copy of the data (copy-on-write). Each worker forks its own query child lazily (kg.store.executor),
-which enforces the per-query time limit; gunicorn's own worker ``timeout`` is only a backstop above it.
-Logs (errors and access) go to stderr.
+``preload_app`` creates the app (and loads the store, and the shared query slots) in the master before the workers
+fork. Each worker serves ``threads`` requests at once (gunicorn's ``gthread``): a slow client or a query waiting
+for its child holds a thread, not a process, and pages are served while queries run. Query children are forked
+on demand per worker (kg.store.pool) and enforce the per-query time limit; gunicorn's worker ``timeout`` is only
+a heartbeat. Logs (errors and access) go to stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
 
 from kg.config import Settings
 
 #: Workers are recycled after this many requests (with jitter), a cheap guard against slow leaks.
 MAX_REQUESTS = 20_000
+#: Longest request line gunicorn accepts (its maximum): a GET query longer than this must be POSTed.
+MAX_REQUEST_LINE = 8190
+
+
+class KgWorker(ThreadWorker):
+    """gunicorn's threaded worker, answering an over-long request line with what to do about it."""
+
+    def handle_error(self, req: t.Any, client: t.Any, addr: t.Any, exc: BaseException) -> None:
+        if isinstance(exc, LimitRequestLine):
+            self.log.warning("request line over %d bytes from %s", MAX_REQUEST_LINE, (addr or ("",))[0])
+            message = (f"The request line is longer than {MAX_REQUEST_LINE} bytes. Send long queries with POST "
+                       "(application/sparql-query, or a form with query=), which accepts the whole query length "
+                       "limit.")
+            with contextlib.suppress(Exception):
+                util.write_error(client, 414, "URI Too Long", message)
+            return
+        super().handle_error(req, client, addr, exc)
 
 
 class KgApplication(BaseApplication):
@@ -44,9 +66,12 @@ def gunicorn_options(settings: Settings) -> dict[str, t.Any]:
     return {
         "bind": [f"{host}:{settings.port}"],
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": "kg.web.server.KgWorker",
+        "threads": settings.threads,
         "preload_app": True,
         "timeout": int(settings.query_timeout) + 30,
+        "limit_request_line": MAX_REQUEST_LINE,
+        "keepalive": 5,
         "graceful_timeout": 5,
         "max_requests": MAX_REQUESTS,
         "max_requests_jitter": MAX_REQUESTS // 10,

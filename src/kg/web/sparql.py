@@ -10,17 +10,20 @@ When the row limit cuts a result, ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Ro
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
+from gunicorn.http.errors import NoMoreData, ParseException
 
-from kg.errors import QueryError, QueryRefused, QueryTooLong
+from kg.errors import MalformedRequest, QueryError, QueryRefused, QueryTooLong, RequestTimeout
 from kg.formats import HTML, TURTLE, content_type
 from kg.negotiate import negotiate
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
-from kg.web.deps import get_settings, get_store
+from kg.web.deps import get_settings, get_store, query_slot
 from kg.web.errors import error_response
 from kg.web.ui import render_query_page
 
@@ -34,7 +37,7 @@ SPARQL_UPDATE = "application/sparql-update"
 BODY_FACTOR = 9
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, X-SPARQL-Truncated, X-SPARQL-Row-Limit",
+    "Access-Control-Expose-Headers": "ETag, X-SPARQL-Truncated, X-SPARQL-Row-Limit, X-SPARQL-Byte-Limit, Retry-After",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -61,13 +64,41 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
         raise QueryError("too many request parameters") from None
 
 
-def _read_body(limit: int) -> bytes:
+def read_body(limit: int, timeout: float) -> bytes:
+    """The request body: at most ``limit`` bytes (413), within ``timeout`` seconds (408), well-formed (400).
+
+    Under gunicorn each read of the client's socket waits at most the time left, so a client that sends its headers
+    and then trickles (or never finishes) its body holds one thread for ``timeout`` seconds, not forever.
+    """
     if request.content_length is not None and request.content_length > limit:
         raise QueryTooLong(f"request body too large (limit {limit} bytes)")
-    body = request.stream.read(limit + 1)
-    if len(body) > limit:
+    sock = request.environ.get("gunicorn.socket")
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RequestTimeout(f"408 Request Timeout: the request body took longer than {timeout:g} s")
+            if sock is not None:
+                sock.settimeout(left)
+            chunk = request.stream.read(min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except TimeoutError:
+        raise RequestTimeout(f"408 Request Timeout: the request body took longer than {timeout:g} s") from None
+    except (ParseException, NoMoreData, ValueError) as exc:
+        raise MalformedRequest(f"malformed request body: {exc}") from None
+    finally:
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(None)
+    if size > limit:
         raise QueryTooLong(f"request body too large (limit {limit} bytes)")
-    return body
+    return b"".join(chunks)
 
 
 def _decode_utf8(body: bytes) -> str:
@@ -80,7 +111,7 @@ def _decode_utf8(body: bytes) -> str:
         raise QueryError("the request body is not valid UTF-8") from None
 
 
-def decode_request(max_query_length: int) -> tuple[str | None, dict[str, list[str]]]:
+def decode_request(max_query_length: int, body_timeout: float) -> tuple[str | None, dict[str, list[str]]]:
     """The query text (None when absent) and all protocol parameters (URL and form merged).
 
     :raises QueryError: several queries, bad encoding. :raises QueryRefused: any update request.
@@ -94,7 +125,7 @@ def decode_request(max_query_length: int) -> tuple[str | None, dict[str, list[st
             raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
         if mimetype not in (FORM, SPARQL_QUERY):
             raise Unsupported(mimetype)
-        body = _read_body(max_query_length * BODY_FACTOR + 4096)
+        body = read_body(max_query_length * BODY_FACTOR + 4096, body_timeout)
         if mimetype == FORM:
             _decode_utf8(body)
             form = parse_params(body)
@@ -134,7 +165,8 @@ def _not_modified(etag: str) -> Response | None:
 
 
 def _endpoint_url() -> str:
-    return url_for("sparql.query", _external=True)
+    """The endpoint's own IRI under the configured base (never taken from the Host header)."""
+    return get_settings().base + "sparql"
 
 
 def _service_description(format_param: str | None) -> Response:
@@ -162,7 +194,7 @@ def handle_query() -> Response:
         return error_response(405, f"405 Method Not Allowed: use {ALLOWED_METHODS}", {"Allow": ALLOWED_METHODS})
     settings = get_settings()
     try:
-        query, params = decode_request(settings.max_query_length)
+        query, params = decode_request(settings.max_query_length, settings.body_timeout)
     except Unsupported as exc:
         given = str(exc) or "none"
         return error_response(415, f"415 Unsupported Media Type: POST needs Content-Type {FORM} or {SPARQL_QUERY} "
@@ -182,11 +214,13 @@ def handle_query() -> Response:
                  prepared.media_type, settings.max_rows)
     if (response := _not_modified(etag)) is not None:
         return response
-    result = store.execute(prepared)
+    with query_slot():
+        result = store.execute(prepared)
     response = Response(result.body, content_type=content_type(result.media_type))
     if result.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
         response.headers["X-SPARQL-Row-Limit"] = str(settings.max_rows)
+        response.headers["X-SPARQL-Byte-Limit"] = str(settings.max_bytes)
     return _cached(response, etag)
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from kg.i18n import LANGUAGES
 from kg.views.query_page import build_query_page
-from kg.web.deps import get_settings, get_store, reader_language
+from kg.web.deps import get_settings, get_store, query_slot, reader_language
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,9 @@ def yasgui_asset(filename: str) -> Response:
 def render_query_page(query: str | None) -> Response:
     """The HTML answer of /sparql: the editor page, plus the results of ``query`` when one was sent."""
     lang = reader_language()
-    page = build_query_page(get_store(), get_settings(), query, lang, endpoint=request.path,
-                            base_iri=request.base_url)
+    settings = get_settings()
+    page = build_query_page(get_store(), settings, query, lang, endpoint=request.path,
+                            base_iri=settings.base + "sparql", admit=query_slot)
     other = "en" if lang == "zh" else "zh"
     # the endpoint reads the POST body itself: a chosen language travels in the form's action URL
     action = request.path + ("?" + urlencode({"lang": lang}) if request.args.get("lang") in LANGUAGES else "")
