@@ -84,8 +84,14 @@ def embedded_server() -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="session")
-def w3c_server() -> Iterator[str]:
-    """Base URL of `kg serve` on the W3C SPARQL 1.1 Protocol test dataset."""
-    with running_server("--data", str(W3C_DATASET)) as base_url:
-        yield base_url
+@pytest.fixture(scope="session", params=BACKENDS)
+def w3c_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Base URL of `kg serve` on the W3C SPARQL 1.1 Protocol test dataset, per backend."""
+    if request.param == "embedded":
+        with running_server("--data", str(W3C_DATASET)) as base_url:
+            yield base_url
+        return
+    with virtuoso_server(load=False) as virtuoso:
+        virtuoso.load_graph(data=W3C_DATASET)
+        with running_server("--store", virtuoso.url) as base_url:
+            yield base_url

@@ -114,7 +114,9 @@ def serve(**options) -> None:
 @main.command()
 @click.option("--into", "url", required=True, help="SPARQL endpoint URL of the target store (query side)")
 @click.option("--update-url", default=None, help="Private write endpoint (SPARQL Update / Graph Store) [derived]")
-def load(url: str, update_url: str | None) -> None:
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Load these TriG / N-Quads files instead of the published graph (repeatable)")
+def load(url: str, update_url: str | None, data_files: tuple[Path, ...]) -> None:
     """Put the reasoned graph (asserted + inferred, in their named graphs) into an external store."""
     import time
 
@@ -124,10 +126,13 @@ def load(url: str, update_url: str | None) -> None:
     from kg.store.bulkload import load_into
 
     settings = Settings.from_env()
-    nquads = publish(settings).path("dataset.nq")
+    files = list(data_files) or [publish(settings).path("dataset.nq")]
     started = time.monotonic()
-    with tqdm(unit="triple", desc="load", disable=nquads.stat().st_size < 50_000_000) as bar:
-        counts = load_into(settings, url, nquads, update_url=update_url, progress=bar.update)
+    with tqdm(unit="triple", desc="load", disable=sum(f.stat().st_size for f in files) < 50_000_000) as bar:
+        try:
+            counts = load_into(settings, url, files, update_url=update_url, progress=bar.update)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"loaded {len(counts)} graphs, {sum(counts.values())} triples into {url} "
                f"in {time.monotonic() - started:.1f} s")
 

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import StoreUnavailable
+from kg.formats import rdf_format_for
 from kg.store.bindings import sparql_term
 from kg.store.client import SparqlClient
 from kg.store.remote import graph_counts
@@ -122,9 +123,24 @@ def _insert_template(quads: list[ox.Quad]) -> str:
     return f"INSERT {{ {groups} }} WHERE {{}}"
 
 
-def load_into(settings: Settings, url: str, nquads: Path, *, update_url: str | None = None,
+def read_quads(files: t.Sequence[Path]) -> list[ox.Quad]:
+    """Every quad of ``files`` (parsed by extension); a store's graphs are named, so the files' must be too.
+
+    :raises ValueError: a triple outside a named graph (Turtle, N-Triples, or TriG's default graph).
+    """
+    quads: list[ox.Quad] = []
+    for path in files:
+        for quad in ox.parse(path=str(path), format=rdf_format_for(path), base_iri=path.resolve().as_uri()):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                raise ValueError(f"{path}: a triple outside a named graph ({quad.triple}); name its graph (TriG or "
+                                 "N-Quads) to load it into an external store")
+            quads.append(quad)
+    return quads
+
+
+def load_into(settings: Settings, url: str, files: t.Sequence[Path], *, update_url: str | None = None,
               progress: t.Callable[[int], None] | None = None) -> dict[str, int]:
-    """Replace the graphs of the N-Quads file ``nquads`` in the store at ``url``; return triples per graph.
+    """Replace the named graphs of ``files`` in the store at ``url`` with their triples; return triples per graph.
 
     Idempotent: each graph is deleted first, so loading twice leaves the same triples. ``progress`` is called with
     the number of triples sent after each request (the CLI draws a bar with it).
@@ -136,7 +152,7 @@ def load_into(settings: Settings, url: str, nquads: Path, *, update_url: str | N
     graph_store, update = write_urls(url, update_url)
     writer = _Writer(graph_store, user, password)
     updater = _Writer(update, user, password)
-    quads = list(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    quads = read_quads(files)
     plain: dict[str, list[ox.Triple]] = defaultdict(list)
     blank: list[ox.Quad] = []
     for q in quads:

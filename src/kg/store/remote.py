@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import threading
 import time
 
@@ -35,8 +36,9 @@ from kg.formats import JSON, NTRIPLES
 from kg.queries import query as app_query
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.bindings import bind_values, has_dataset_clause, sparql_term
-from kg.store.client import Dataset, SparqlClient, StoreUnreachable, json_term, load_json, parse_triples
+from kg.store.client import Dataset, SparqlClient, json_term, load_json, parse_triples
 from kg.store.results import write_boolean, write_graph, write_solutions
+from kg.store.rewrite import ask_as_select, count_star_as_count_one, fence_graphs
 
 #: How long the graph list and data version are reused before asking the store again.
 CACHE_SECONDS = 5.0
@@ -81,7 +83,8 @@ class RemoteStore:
         self._cached_at = -math.inf
         self._graphs: list[str] = []
         self._version = ""
-        self._down_until = -math.inf
+        # shared by the worker processes forked after the store was opened: one finds out, all stop waiting
+        self._down_until = multiprocessing.RawValue("d", -1.0)
 
     # -- the app's own queries
 
@@ -92,7 +95,8 @@ class RemoteStore:
         return [{n: term for n, term in zip(names, row, strict=True) if term is not None} for row in rows]
 
     def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
-        return bool(self._results_json(bind_values(query, bindings)).get("boolean"))
+        doc = self._results_json(ask_as_select(bind_values(query, bindings)), maxrows=1)
+        return bool(doc["results"]["bindings"])
 
     def construct(self, query: str, bindings: dict[str, Term] | None = None) -> list[ox.Triple]:
         return parse_triples(self._send(bind_values(query, bindings), NTRIPLES, self._dataset(query), self._timeout))
@@ -118,12 +122,15 @@ class RemoteStore:
             dataset = (graphs, graphs)
         limit = request.max_rows
         maxrows = None if limit is None else limit + 1
+        if request.default_graph_uris or request.named_graph_uris or not request.has_dataset_clause:
+            query = fence_graphs(query, dataset[1])
         if request.form in ("CONSTRUCT", "DESCRIBE"):
             triples = parse_triples(self._send(query, NTRIPLES, dataset, timeout, maxrows))
             return write_graph(triples, request.media_type, limit, request.form, request.max_bytes)
-        doc = load_json(self._send(query, JSON, dataset, timeout, maxrows))
-        if request.form == "ASK" or "boolean" in doc:
-            return write_boolean(bool(doc.get("boolean")), request.media_type)
+        if request.form == "ASK":  # Virtuoso's own ASK answers true for some empty patterns (kg.store.rewrite)
+            doc = load_json(self._send(ask_as_select(query), JSON, dataset, timeout, 1))
+            return write_boolean(bool(doc["results"]["bindings"]), request.media_type)
+        doc = load_json(self._send(count_star_as_count_one(query), JSON, dataset, timeout, maxrows))
         if request.media_type == JSON and request.max_bytes is None:  # already as asked: cut, write back once
             bindings = doc["results"]["bindings"]
             truncated = limit is not None and len(bindings) > limit
@@ -179,19 +186,16 @@ class RemoteStore:
         A query that runs out of time is the query's fault unless the store cannot answer ``ASK {}`` quickly
         either: then it is hung (stopped, swapping, deadlocked), and for :data:`DOWN_SECONDS` nothing waits for it.
         """
-        left = self._down_until - time.monotonic()
+        left = self._down_until.value - time.monotonic()
         if left > 0:
             raise StoreUnavailable(f"the triple store is not answering; it is asked again in {math.ceil(left)} s",
                                    retry_after=math.ceil(left))
         try:
             return self.client.send(query, accept, dataset, timeout, maxrows)
-        except QueryTimeout:
+        except QueryTimeout:  # a refused connection fails fast by itself; a hung store is what needs remembering
             if not self._answers():
                 self._mark_down()
                 raise StoreUnavailable("the triple store stopped answering", retry_after=int(DOWN_SECONDS)) from None
-            raise
-        except StoreUnreachable:
-            self._mark_down()
             raise
 
     def _answers(self) -> bool:
@@ -202,7 +206,7 @@ class RemoteStore:
         return True
 
     def _mark_down(self) -> None:
-        self._down_until = time.monotonic() + DOWN_SECONDS
+        self._down_until.value = time.monotonic() + DOWN_SECONDS
 
     def close(self) -> None:
         with self._lock:
