@@ -21,9 +21,10 @@ from gunicorn.http.errors import NoMoreData, ParseException
 from kg.errors import MalformedRequest, QueryError, QueryRefused, QueryTooLong, RequestTimeout
 from kg.formats import HTML, TURTLE, content_type
 from kg.negotiate import negotiate
+from kg.sparql.cache import cache_key
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
-from kg.web.deps import get_settings, get_store, query_slot
+from kg.web.deps import get_response_cache, get_settings, get_store, query_slot
 from kg.web.errors import error_response
 from kg.web.ui import render_query_page
 
@@ -210,12 +211,17 @@ def handle_query() -> Response:
     prepared = prepare_query(query, settings, accept=request.headers.get("Accept"), format_param=format_param,
                              default_graphs=params.get("default-graph-uri", []),
                              named_graphs=params.get("named-graph-uri", []), base_iri=_endpoint_url())
-    etag = _etag(store.data_version(), query, prepared.default_graph_uris, prepared.named_graph_uris,
-                 prepared.media_type, settings.max_rows)
+    version = store.data_version()
+    etag = _etag(version, query, prepared.default_graph_uris, prepared.named_graph_uris,
+                 prepared.media_type, settings.max_rows, settings.max_bytes)
     if (response := _not_modified(etag)) is not None:
         return response
-    with query_slot():
-        result = store.execute(prepared)
+    cache, key = get_response_cache(), cache_key(version, prepared)
+    result = cache.get(key)
+    if result is None:
+        with query_slot():
+            result = store.execute(prepared)
+        cache.put(key, result)
     response = Response(result.body, content_type=content_type(result.media_type))
     if result.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
