@@ -72,6 +72,7 @@ OWN_PREFIXES: dict[str, str] = {
     "place": "id/place/",
     "product": "id/product/",
     "award": "id/award/",
+    "dkgtext": "def/text#",  # the endpoint's full-text extension (kg.sparql.textquery), not a data vocabulary
 }
 
 

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 from kg.graph.articles import join_lines
 from kg.queries import query
 from kg.store import Store
+from kg.store.memo import memo
 from kg.views.labels import Link, labels_for, make_link, quote_anchor
-from kg.views.memo import memo
 
 
 @dataclass

@@ -208,8 +208,8 @@ def handle_query() -> Response:
     if negotiate("solutions", request.headers.get("Accept"), format_param) == HTML:
         return render_query_page(query)  # the page runs it through the same checks and shows errors as a page
     store = get_store()
-    prepared = prepare_query(query, settings, accept=request.headers.get("Accept"), format_param=format_param,
-                             default_graphs=params.get("default-graph-uri", []),
+    prepared = prepare_query(query, settings, store=store, accept=request.headers.get("Accept"),
+                             format_param=format_param, default_graphs=params.get("default-graph-uri", []),
                              named_graphs=params.get("named-graph-uri", []), base_iri=_endpoint_url())
     version = store.data_version()
     etag = _etag(version, query, prepared.default_graph_uris, prepared.named_graph_uris,
