@@ -15,6 +15,7 @@ in key-length order a scan stops as soon as ``limit`` entries are found.
 from __future__ import annotations
 
 import heapq
+import logging
 import typing as t
 from array import array
 from bisect import bisect_left
@@ -30,8 +31,10 @@ from kg.store import Store
 from kg.store.memo import memo
 
 #: Names read per query (a remote store caps the rows of one answer: Virtuoso here at 100,000), and the most rows
-#: one part may return before it is split (a name is one row per type of its IRI).
-PAGE, MOST_ROWS = 40_000, 90_000
+#: one part may return before it is split (a name is one row per type of its IRI). Each part is a scan of the
+#: names (1 M triples: about 1 s), so parts are as large as the cap allows.
+PAGE, MOST_ROWS = 75_000, 95_000
+log = logging.getLogger(__name__)
 #: Candidates checked per step of a scan (between checks of whether enough entries were found).
 CHUNK = 512
 
@@ -236,10 +239,17 @@ def label_rows(store: Store) -> t.Iterator[tuple[str, str, str, str | None]]:
     ranges of the IRIs' MD5 (deterministic without ORDER BY, which a remote store caps too), a range split again
     if it returns more than :data:`MOST_ROWS`."""
     count = store.select(query("text_labels_count", store.base))
-    parts = max(1, -(-int(count[0]["n"].value) // PAGE)) if count else 1
+    names = int(count[0]["n"].value) if count else 0
+    parts = max(1, -(-names // PAGE))
     bounds = [i * 0x10000 // parts for i in range(parts)] + [0x10000]
+    read = 0
     for low, high in zip(bounds, bounds[1:], strict=False):
-        yield from _label_part(store, low, high)
+        for row in _label_part(store, low, high):
+            read += 1
+            yield row
+    if read < names:  # every name is at least one row: the store cut an answer short
+        log.warning("the text index read %d rows for %d names: does the store cap an answer below %d rows?",
+                    read, names, MOST_ROWS + 1)
 
 
 def _label_part(store: Store, low: int, high: int) -> t.Iterator[tuple[str, str, str, str | None]]:
