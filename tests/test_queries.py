@@ -422,15 +422,15 @@ def test_neusoft_customers(store: ox.Store) -> None:
 
 
 def test_more_than_figures(store: ox.Store) -> None:
-    # Every figure printed with 超/逾/余/多/以上 on the page (以上 after 本科及/四级 qualifies a degree or a
-    # level, not the figure; 近 is "nearly" and 不低于 "at least").
+    # Every figure printed with 超/逾/余/多 on the page (近 is "nearly"; 不低于 and a trailing 以上 mean "at least":
+    # 85周岁以上 and 95%以上 include 85 and 95; 以上 after 本科及/四级 qualifies a degree or a level, not the figure).
     expected = Counter({
         "逾三十年": "health", "20余家": "neusoft", "130余款": "neusoft", "50余家": "neusoft",
-        "30余万人次": "civil-affairs", "150万余人次": "civil-affairs", "85周岁以上": "civil-affairs",
+        "30余万人次": "civil-affairs", "150万余人次": "civil-affairs",
         "200多万人次": "civil-affairs", "超4.41亿元": "civil-affairs", "超1700个": "civil-affairs",
         "300余个": "civil-affairs", "千余件": "civil-affairs",
         "63万余人次": "human-resources", "超30%": "human-resources", "60余万人": "human-resources",
-        "95%以上": "medical-insurance", "6万余人次": "medical-insurance", "超50%": "medical-insurance",
+        "6万余人次": "medical-insurance", "超50%": "medical-insurance",
         "2000 余个": "medical-insurance", "200余所": "ai-alliance", "400余位": "ai-alliance",
     }.items())
     rows = select(store, "more-than-figures")
