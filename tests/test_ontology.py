@@ -177,12 +177,24 @@ def test_code_lists_are_complete(vocab: Graph) -> None:
     assert {"cny", "percent", "per-mille", "per-100000", "year-of-age", "person-time", "rank", "unit-per-year"} <= keys(
         "unit"
     )
-    assert len(keys("unit")) == 24
+    # a count's unit is what is counted: one unit per measure word the page prints (支 twice: teams and funds)
+    counted = {"count": "个", "item": "项", "case": "件", "category": "类", "variety": "种", "session": "场",
+               "model": "款", "bed": "张", "team": "支", "fund": "支", "institution": "所", "organisation": "家"}
+    assert set(counted) <= keys("unit")
+    for key, word in counted.items():
+        assert {str(w) for w in vocab.objects(URIRef(BASE + f"def/unit/{key}"), DKG.writtenAs)} == {word}, key
+    assert len(keys("unit")) == 34
+    # the closed list of value kinds: eight, and the three that said what the unit says are deprecated, outside it
     assert keys("value-kind") == {
-        "baseline", "reached", "target", "cumulative", "count", "share", "rank", "increase", "annual-average",
-        "maximum", "amount",
+        "rank", "target", "maximum", "baseline", "increase", "annual-average", "cumulative", "reached",
     }  # fmt: skip
+    for old in ("count", "share", "amount"):
+        assert (URIRef(BASE + f"def/value-kind/{old}"), OWL.deprecated, Literal(True)) in vocab
     assert keys("qualifier") == {"more-than", "nearly", "at-least"}
+    assert keys("interpretation") == {
+        "period", "period-plan-start", "period-plan-end", "period-vague", "unit-implied", "kind-reading",
+        "implied-relation",
+    }  # fmt: skip
     assert len(keys("topic")) == 7
     written = {str(w) for w in vocab.objects(URIRef(BASE + "def/unit/year-of-age"), DKG.writtenAs)}
     assert written == {"岁", "周岁"}

@@ -211,27 +211,31 @@ def test_every_local_query_has_a_test() -> None:
 
 
 def test_minimum_living_standards(store: ox.Store) -> None:
-    # 城市居民最低生活保障标准由每人每月750元提高至972元，农村居民最低生活保障标准由每人每月540元提高至805元
-    rows = {(indicator, start, end, increase) for indicator, _label, start, end, increase
+    # 五年来…城市居民最低生活保障标准由每人每月750元提高至972元，农村居民最低生活保障标准由每人每月540元提高至805元:
+    # the "from" value is the level before the plan (2020), the "to" value the level at its end (2025).
+    rows = {(indicator, start, start_period, end, end_period, increase)
+            for indicator, _label, start, start_period, end, end_period, increase
             in select(store, "minimum-living-standards")}
     assert rows == {
-        ("def/indicator/urban-minimum-living-standard", D(750), D(972), D(222)),
-        ("def/indicator/rural-minimum-living-standard", D(540), D(805), D(265)),
+        ("def/indicator/urban-minimum-living-standard", D(750), "id/period/2020", D(972), "id/period/2025", D(222)),
+        ("def/indicator/rural-minimum-living-standard", D(540), "id/period/2020", D(805), "id/period/2025", D(265)),
     }
 
 
 def test_health_indicators(store: ox.Store) -> None:
-    # Every figure of the health article (01-health.txt), as printed, with the period it refers to:
-    # 十四五 unless the text dates it (2024年实现全域覆盖——拥有国家卫生城市1个、卫生县3个、卫生乡镇6个;
-    # “十四五”期末，每千人口婴幼儿托位数将达4.5个 is the end year 2025).
-    p = "id/period/2021-2025"
+    # Every figure of the health article (01-health.txt), as printed, with the period it refers to. The article
+    # speaks of the 14th Five-Year Plan (“十四五”期间): levels it gives without a year (人均预期寿命达82.45岁,
+    # 总数达到31个, 超过国家3.2名规划标准, 布局15个…) are the plan's end, 2025; what happened over the plan (获中央
+    # 财政5亿元支持, 新增…16个, 新增…107个) is 2021–2025; 2024年实现全域覆盖——拥有国家卫生城市1个、卫生县3个、
+    # 卫生乡镇6个 is 2024; “十四五”期末…将达4.5个 is 2025.
+    p, end = "id/period/2021-2025", "id/period/2025"
     expected = {
-        ("82.45岁", D("82.45"), p), ("2.11‰", D("2.11"), p), ("2.56‰", D("2.56"), p), ("5.95/10万", D("5.95"), p),
-        ("5亿元", D(500000000), p), ("三年", D(3), p), ("逾三十年", D(30), p),
+        ("82.45岁", D("82.45"), end), ("2.11‰", D("2.11"), end), ("2.56‰", D("2.56"), end),
+        ("5.95/10万", D("5.95"), end), ("5亿元", D(500000000), p), ("三年", D(3), end), ("逾三十年", D(30), end),
         ("1个", D(1), "id/period/2024"), ("3个", D(3), "id/period/2024"), ("6个", D(6), "id/period/2024"),
-        ("6.91张", D("6.91"), p), ("4.0名", D(4), p), ("3.2名", D("3.2"), p),
-        ("16个", D(16), p), ("31个", D(31), p), ("107个", D(107), p), ("184个", D(184), p),
-        ("15 个", D(15), p), ("4.5个", D("4.5"), "id/period/2025"), ("19家", D(19), p),
+        ("6.91张", D("6.91"), end), ("4.0名", D(4), end), ("3.2名", D("3.2"), end),
+        ("16个", D(16), p), ("31个", D(31), end), ("107个", D(107), p), ("184个", D(184), end),
+        ("15 个", D(15), end), ("4.5个", D("4.5"), end), ("19家", D(19), end),
     }
     rows = select(store, "health-indicators")
     got = Counter((printed[0], value, period) for _i, _l, value, printed, _kind, period in rows)
@@ -374,12 +378,14 @@ def test_cumulative_totals(store: ox.Store) -> None:
 
 
 def test_plan_targets(store: ox.Store) -> None:
-    # “十四五”期末，每千人口婴幼儿托位数将达4.5个; 执业医师数4.0名，超过国家3.2名规划标准.
+    # “十四五”期末，每千人口婴幼儿托位数将达4.5个; 执业医师数4.0名，超过国家3.2名规划标准; 布局 15 个县域医疗卫生
+    # 次中心，2024年，首批项目已启动 (15 laid out, the first batch started): all three are for the plan's end, 2025.
     rows = {(indicator, value, printed[0], period) for indicator, _l, value, printed, period
             in select(store, "plan-targets")}
     assert rows == {
         ("def/indicator/childcare-places-per-1000", D("4.5"), "4.5个", "id/period/2025"),
-        ("def/indicator/practising-physicians-per-1000", D("3.2"), "3.2名", "id/period/2021-2025"),
+        ("def/indicator/practising-physicians-per-1000", D("3.2"), "3.2名", "id/period/2025"),
+        ("def/indicator/county-medical-sub-centres", D(15), "15 个", "id/period/2025"),
     }
 
 
