@@ -211,27 +211,31 @@ def test_every_local_query_has_a_test() -> None:
 
 
 def test_minimum_living_standards(store: ox.Store) -> None:
-    # 城市居民最低生活保障标准由每人每月750元提高至972元，农村居民最低生活保障标准由每人每月540元提高至805元
-    rows = {(indicator, start, end, increase) for indicator, _label, start, end, increase
+    # 五年来…城市居民最低生活保障标准由每人每月750元提高至972元，农村居民最低生活保障标准由每人每月540元提高至805元:
+    # the "from" value is the level before the plan (2020), the "to" value the level at its end (2025).
+    rows = {(indicator, start, start_period, end, end_period, increase)
+            for indicator, _label, start, start_period, end, end_period, increase
             in select(store, "minimum-living-standards")}
     assert rows == {
-        ("def/indicator/urban-minimum-living-standard", D(750), D(972), D(222)),
-        ("def/indicator/rural-minimum-living-standard", D(540), D(805), D(265)),
+        ("def/indicator/urban-minimum-living-standard", D(750), "id/period/2020", D(972), "id/period/2025", D(222)),
+        ("def/indicator/rural-minimum-living-standard", D(540), "id/period/2020", D(805), "id/period/2025", D(265)),
     }
 
 
 def test_health_indicators(store: ox.Store) -> None:
-    # Every figure of the health article (01-health.txt), as printed, with the period it refers to:
-    # 十四五 unless the text dates it (2024年实现全域覆盖——拥有国家卫生城市1个、卫生县3个、卫生乡镇6个;
-    # “十四五”期末，每千人口婴幼儿托位数将达4.5个 is the end year 2025).
-    p = "id/period/2021-2025"
+    # Every figure of the health article (01-health.txt), as printed, with the period it refers to. The article
+    # speaks of the 14th Five-Year Plan (“十四五”期间): levels it gives without a year (人均预期寿命达82.45岁,
+    # 总数达到31个, 超过国家3.2名规划标准, 布局15个…) are the plan's end, 2025; what happened over the plan (获中央
+    # 财政5亿元支持, 新增…16个, 新增…107个) is 2021–2025; 2024年实现全域覆盖——拥有国家卫生城市1个、卫生县3个、
+    # 卫生乡镇6个 is 2024; “十四五”期末…将达4.5个 is 2025.
+    p, end = "id/period/2021-2025", "id/period/2025"
     expected = {
-        ("82.45岁", D("82.45"), p), ("2.11‰", D("2.11"), p), ("2.56‰", D("2.56"), p), ("5.95/10万", D("5.95"), p),
-        ("5亿元", D(500000000), p), ("三年", D(3), p), ("逾三十年", D(30), p),
+        ("82.45岁", D("82.45"), end), ("2.11‰", D("2.11"), end), ("2.56‰", D("2.56"), end),
+        ("5.95/10万", D("5.95"), end), ("5亿元", D(500000000), p), ("三年", D(3), end), ("逾三十年", D(30), end),
         ("1个", D(1), "id/period/2024"), ("3个", D(3), "id/period/2024"), ("6个", D(6), "id/period/2024"),
-        ("6.91张", D("6.91"), p), ("4.0名", D(4), p), ("3.2名", D("3.2"), p),
-        ("16个", D(16), p), ("31个", D(31), p), ("107个", D(107), p), ("184个", D(184), p),
-        ("15 个", D(15), p), ("4.5个", D("4.5"), "id/period/2025"), ("19家", D(19), p),
+        ("6.91张", D("6.91"), end), ("4.0名", D(4), end), ("3.2名", D("3.2"), end),
+        ("16个", D(16), p), ("31个", D(31), end), ("107个", D(107), p), ("184个", D(184), end),
+        ("15 个", D(15), end), ("4.5个", D("4.5"), end), ("19家", D(19), end),
     }
     rows = select(store, "health-indicators")
     got = Counter((printed[0], value, period) for _i, _l, value, printed, _kind, period in rows)
@@ -374,12 +378,14 @@ def test_cumulative_totals(store: ox.Store) -> None:
 
 
 def test_plan_targets(store: ox.Store) -> None:
-    # “十四五”期末，每千人口婴幼儿托位数将达4.5个; 执业医师数4.0名，超过国家3.2名规划标准.
+    # “十四五”期末，每千人口婴幼儿托位数将达4.5个; 执业医师数4.0名，超过国家3.2名规划标准; 布局 15 个县域医疗卫生
+    # 次中心，2024年，首批项目已启动 (15 laid out, the first batch started): all three are for the plan's end, 2025.
     rows = {(indicator, value, printed[0], period) for indicator, _l, value, printed, period
             in select(store, "plan-targets")}
     assert rows == {
         ("def/indicator/childcare-places-per-1000", D("4.5"), "4.5个", "id/period/2025"),
-        ("def/indicator/practising-physicians-per-1000", D("3.2"), "3.2名", "id/period/2021-2025"),
+        ("def/indicator/practising-physicians-per-1000", D("3.2"), "3.2名", "id/period/2025"),
+        ("def/indicator/county-medical-sub-centres", D(15), "15 个", "id/period/2025"),
     }
 
 
@@ -416,21 +422,24 @@ def test_people_posts(store: ox.Store) -> None:
 
 
 def test_neusoft_customers(store: ox.Store) -> None:
-    # 产品主要供应国内的头部品牌，如吉利、长城、红旗、奇瑞等，以及奥迪、沃尔沃、保时捷等国际车企
-    rows = {name[0] for _c, name, _en in select(store, "neusoft-customers")}
-    assert rows == {"吉利", "长城", "红旗", "奇瑞", "奥迪", "沃尔沃", "保时捷"}
+    # 东软智能座舱产品已搭载于吉利、红旗、奇瑞等…; (T-BOX) 产品主要供应国内的头部品牌，如吉利、长城、红旗、奇瑞等，以及
+    # 奥迪、沃尔沃、保时捷等国际车企: seven car makers in all, each once.
+    rows = select(store, "neusoft-customers")
+    assert {customer for customer, _zh, _en in rows} == {
+        f"id/org/{key}" for key in ("geely", "great-wall-motor", "hongqi", "chery", "audi", "volvo-cars", "porsche")}
+    assert len(rows) == 7
 
 
 def test_more_than_figures(store: ox.Store) -> None:
-    # Every figure printed with 超/逾/余/多/以上 on the page (以上 after 本科及/四级 qualifies a degree or a
-    # level, not the figure; 近 is "nearly" and 不低于 "at least").
+    # Every figure printed with 超/逾/余/多 on the page (近 is "nearly"; 不低于 and a trailing 以上 mean "at least":
+    # 85周岁以上 and 95%以上 include 85 and 95; 以上 after 本科及/四级 qualifies a degree or a level, not the figure).
     expected = Counter({
         "逾三十年": "health", "20余家": "neusoft", "130余款": "neusoft", "50余家": "neusoft",
-        "30余万人次": "civil-affairs", "150万余人次": "civil-affairs", "85周岁以上": "civil-affairs",
+        "30余万人次": "civil-affairs", "150万余人次": "civil-affairs",
         "200多万人次": "civil-affairs", "超4.41亿元": "civil-affairs", "超1700个": "civil-affairs",
         "300余个": "civil-affairs", "千余件": "civil-affairs",
         "63万余人次": "human-resources", "超30%": "human-resources", "60余万人": "human-resources",
-        "95%以上": "medical-insurance", "6万余人次": "medical-insurance", "超50%": "medical-insurance",
+        "6万余人次": "medical-insurance", "超50%": "medical-insurance",
         "2000 余个": "medical-insurance", "200余所": "ai-alliance", "400余位": "ai-alliance",
     }.items())
     rows = select(store, "more-than-figures")
@@ -521,9 +530,10 @@ def test_alliance_graph(store: ox.Store) -> None:
     for member, name in AI_ALLIANCE_MEMBERS:
         assert (alliance, f"{ORG}hasMember", member) in graph
         assert (member, RDFS_LABEL, name) in graph
-    for initiator in ("id/org/ee-teaching-advisory-committee", "id/org/lab-teaching-digital-evaluation-community",
-                      "id/org/neusoft-institute"):
-        assert (alliance, f"{DKG}initiatedBy", initiator) in graph
+    # the two bodies that launched it (联合发起) and the member that was one of its 发起单位 are different roles
+    initiators = {o for s, p, o in graph if s == alliance and p == f"{DKG}initiatedBy"}
+    assert initiators == {"id/org/ee-teaching-advisory-committee", "id/org/lab-teaching-digital-evaluation-community"}
+    assert {o for s, p, o in graph if s == alliance and p == f"{DKG}hasInitiatingUnit"} == {"id/org/neusoft-institute"}
 
 
 def test_life_expectancy_above_80(store: ox.Store) -> None:
