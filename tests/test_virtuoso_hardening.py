@@ -175,7 +175,8 @@ FUNCTION_BOMBS = {
     "bif_metadata-crash": 'SELECT (bif:bif_metadata("no_such_function") AS ?x) {{}}',
     "fn-doc-crash": 'PREFIX fn: <http://www.w3.org/2005/xpath-functions#> '
                     'SELECT (fn:doc("http://127.0.0.1:{port}/x") AS ?x) {{}}',
-    "fn-doc-file": 'PREFIX fn: <http://www.w3.org/2005/xpath-functions#> SELECT (fn:doc("file:///etc/hostname") AS ?x) {{}}',
+    "fn-doc-file": 'PREFIX fn: <http://www.w3.org/2005/xpath-functions#> '
+                   'SELECT (fn:doc("file:///etc/hostname") AS ?x) {{}}',
     "sql-procedure": 'SELECT (sql:RDF_SPONGE_UP(<http://127.0.0.1:{port}/>, bif:vector()) AS ?x) {{}}',
     "define-sponge": 'DEFINE get:soft "replace" SELECT * FROM <http://127.0.0.1:{port}/data> {{ ?s ?p ?o }}',
     "define-other": 'DEFINE input:grab-all "yes" SELECT * {{ ?s ?p ?o }} LIMIT 1',
@@ -254,9 +255,10 @@ def concat_tower(levels: int) -> str:
     return f'SELECT (STRLEN(?x{levels}) AS ?n) WHERE {{ BIND("0123456789" AS ?x0) {binds} }}'
 
 
-def values_join(rows: int) -> str:
-    block = " ".join(str(i) for i in range(rows))
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {block} }} VALUES ?b {{ {block} }} VALUES ?c {{ {block} }} }}"
+def values_join(count: int) -> str:
+    """Three VALUES blocks joined: count**3 rows from a query of a few KB."""
+    block = " ".join(str(i) for i in range(count))
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {' '.join(f'VALUES ?{v} {{ {block} }}' for v in 'abc')} }}"
 
 
 #: (query, repetitions): the 616-byte CONCAT tower that grew Virtuoso to 9.2 GB, five in a row, and the shapes that
