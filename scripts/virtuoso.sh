@@ -12,22 +12,28 @@
 # NUMBER_OF_BUFFERS (8 KiB cache pages, 170000), RESULT_SET_MAX_ROWS (100000; keep it above the app's max_rows),
 # MAX_QUERY_MEM (MaxQueryMem, 512M), MAX_MEM_POOL_SIZE / MAX_SPARQL_MEM_POOL_SIZE (bytes a SQL / SPARQL compilation
 # may use, 100000000 each), MAX_QUERY_EXECUTION_TIME (seconds, 30; keep it above kg's --timeout),
-# VIRTUOSO_ALLOW_OUTBOUND=1 (start without the no-outbound filter: only where seccomp is unavailable, never public).
+# VIRTUOSO_ALLOW_OUTBOUND=1 (start without the no-outbound confinement: a private instance on a kernel without
+# Landlock network rules only, never behind a public kg).
 # A fresh database has dba/dba; the first start changes it at once (reference/virtuoso.md, "Security findings").
 #
-# Hardening (every start; README "Security"):
-# * virtuoso-t runs under a seccomp filter: it accepts connections but cannot open one (connect(), sendmsg() and
-#   sendto() to an address fail with EPERM), so no function, sponger, SERVICE or /proxy reaches any host or port.
-#   If the filter cannot be installed the start fails and says why.
-# * Anonymous /sparql answers only through a gate (WS.WS."/!kgsparql/"): Virtuoso's own compiler translates the
-#   query and every function the SQL calls must be one Virtuoso uses for standard SPARQL 1.1 (learnt at start from a
-#   corpus of SPARQL 1.1 queries), else 403; no DEFINE pragmas, no parameters beyond the SPARQL protocol's.
-#   Virtuoso has no privilege on built-in functions (REVOKE EXECUTE ON http_get is a syntax error), hence the gate.
-# * System graphs (virtrdf#, ldp#, localuriqaserver) are private: unreadable for nobody/SPARQL.
+# Hardening, applied at every start (README, "Security"):
+# * No outbound connection, enforced by the kernel: virtuoso-t runs under Landlock (TCP connect() only to its own
+#   isql port, which it connects to once at start-up) and a seccomp filter (no UDP, raw, packet, netlink or unix
+#   socket, no sendmsg, no sendto with an address, no io_uring). No function, sponger, SERVICE, /proxy or bug reaches
+#   another host or port. If the kernel cannot do it, start refuses and says why.
+# * Anonymous /sparql is served by a gate (WS.WS."/!kgsparql/"): Virtuoso has no privilege on its built-in functions
+#   (REVOKE EXECUTE ON http_get is a syntax error; bif:exec runs SQL, bif:http_get reads any URL, fn:doc and
+#   bif:bif_metadata crash the server), so the gate compiles each query with Virtuoso's own compiler and lets it run
+#   only if every function and table of the SQL is one Virtuoso itself uses for standard SPARQL 1.1 (learnt at start
+#   from a corpus of SPARQL 1.1 queries and the repository's .rq files). DEFINE, SERVICE, updates and parameters
+#   beyond query, default-graph-uri, named-graph-uri, timeout, maxrows, format get 403 or 400.
+# * System graphs (virtrdf#, ldp#, localuriqaserver) are private: none of their triples is readable anonymously.
 # * The SPARQL user loses SPARQL_LOAD_SERVICE_DATA; the HTTP paths kg does not use (/proxy, /URIQA, /SOAP, /DAV,
 #   anonymous /sparql-graph-crud, ...) are removed. Writes go through /sparql-auth or /sparql-graph-crud-auth (HTTP
 #   digest, dba) or isql, which the gate does not touch.
-# * MaxQueryMem, MaxMemPoolSize, MaxSparqlMemPoolSize, MaxQueryExecutionTime and ResultSetMaxRows bound each query.
+# * MaxQueryMem, MaxMemPoolSize, MaxSparqlMemPoolSize (compilation: a 674-byte chain of doubling CONCATs used to
+#   compile into a tree of 2^20 nodes), MaxQueryExecutionTime and ResultSetMaxRows bound each query; kg passes its
+#   time limit as the timeout parameter, so the store stops a query when kg gives up on it.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -500,10 +506,11 @@ create procedure DB.DBA.KG_HARDEN_GRAPHS ()
     DB.DBA.RDF_GRAPH_GROUP_CREATE (grp, 1);
   graphs := vector ('http://www.openlinksw.com/schemas/virtrdf#', 'http://www.w3.org/ns/ldp#',
     'http://localuriqaserver/sparql');
-  for (select distinct __id2in (G) as g from DB.DBA.RDF_QUAD) do
-    if (g like 'http://www.openlinksw.com/%' or g like 'http://www.w3.org/ns/ldp#%' or g like 'http://localuriqaserver/%'
-        or g like 'http://localhost:8890/%' or g like 'urn:%' or g like 'virtrdf:%')
-      graphs := vector_concat (graphs, vector (g));
+  for (sparql select distinct ?g where { graph ?g { ?s ?p ?o } }) do  -- from the graph list: fast on any size
+    if ("g" like 'http://www.openlinksw.com/%' or "g" like 'http://www.w3.org/ns/ldp#%'
+        or "g" like 'http://localuriqaserver/%' or "g" like 'http://localhost:8890/%' or "g" like 'urn:%'
+        or "g" like 'virtrdf:%')
+      graphs := vector_concat (graphs, vector ("g"));
   foreach (varchar g in graphs) do
     if (not exists (select 1 from DB.DBA.RDF_GRAPH_GROUP_MEMBER
         where RGGM_GROUP_IID = iri_to_id (grp) and RGGM_MEMBER_IID = iri_to_id (g)))
@@ -726,7 +733,12 @@ create procedure WS.WS."/!kgsparql/" (inout path varchar, inout params any, inou
           if (not isstring (params[i + 1]) or regexp_match ('[<>"{}|^`\\\\[:space:][:cntrl:]]', params[i + 1]) is not null)
             { DB.DBA.KG_GATE_REPLY (400, 'Virtuoso 22023 Error KG400: ' || params[i] || ' is not an IRI'); return; }
         }
-      else if (params[i] not in ('timeout', 'maxrows', 'format', 'output', 'Content'))  -- Content: the raw body
+      else if (params[i] = 'timeout')
+        {  -- the endpoint ignores a timeout under one second (then only MaxQueryExecutionTime applies): round it up
+          if (not isstring (params[i + 1]) or atoi (params[i + 1]) < 1000)
+            aset (params, i + 1, '1000');
+        }
+      else if (params[i] not in ('maxrows', 'format', 'output', 'Content'))  -- Content: the raw body
         { DB.DBA.KG_GATE_REPLY (400, 'Virtuoso 22023 Error KG400: parameter ' || params[i] || ' is not accepted here'); return; }
     }
   if (queries <> 1 or not isstring (q))
@@ -772,7 +784,7 @@ PY
     echo "checkpoint;"
   } > "$sql"
   out=$(isql_as "$pw" VERBOSE=OFF BANNER=OFF PROMPT=OFF ECHO=OFF "$sql" 2>&1) || true
-  [ -n "${KEEP_HARDEN_SQL:-}" ] || rm -f "$sql"
+  rm -f "$sql"
   if grep -q '\*\*\* Error' <<< "$out"; then
     echo "hardening failed:" >&2; grep -A2 '\*\*\* Error' <<< "$out" >&2; return 1
   fi
