@@ -185,6 +185,15 @@ def text_extension(peer: Peer) -> list[str]:
     return sorted({t.object.value for t in graph if t.predicate.value in keys})
 
 
+def warm_up(peers: dict[str, Peer], items: list[Item], args) -> None:
+    """Every request once through every server at c=2 (JIT, caches, connections), untimed."""
+    for item in items:
+        for target in targets_for(item, peers):
+            reqs = requests_for(peers[target], item, rotate=True)
+            run_wrk(base_of(peers[target].url), reqs, connections=2, duration=args.warmup, min_requests=1)
+    print("   warmed up", flush=True)
+
+
 def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, args, rnd: int) -> dict:
     """Everything timed once; the server order rotates with the round so drift hits each alike."""
     out: dict[str, dict[str, dict]] = {}
@@ -226,6 +235,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     parser.add_argument("--size", default="10k", help="synthetic triples merged with the real graph (10k, 100k, 1m)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement; medians are reported")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of each wrk run")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of untimed requests per item and server")
     parser.add_argument("--workers", type=int, default=2, help="kg serve --workers (and the constant app's)")
     parser.add_argument("--text-query", type=Path, help="a SPARQL query using kg's full-text extension, if any")
     parser.add_argument("--skip", default="", help="comma-separated: disk, oxigraph, jena, virtuoso")
@@ -236,6 +246,8 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     args.virtuoso_buffers = args.virtuoso_buffers or (170_000 if size >= 500_000 else 40_000)
     for binary, package in (("wrk", "wrk"), ("nginx", "nginx-light"), ("javac", "openjdk-17-jdk-headless")):
         ensure_debian(binary, package)
+    if "virtuoso" not in args.skip and not Path("/usr/bin/virtuoso-t").exists():
+        subprocess.run(["bash", str(BENCH.parent / "scripts" / "virtuoso.sh"), "install"], check=True, timeout=900)
     began = time.time()
     print(f"== {size_label(size)}: data", flush=True)
     data = merged_dataset(size)
@@ -253,6 +265,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
                 raw["answers"][item.name] = {n: answer_size(peers[n], item) for n in targets_for(item, peers)}
                 if item.rows is not None:
                     raw["answers"][item.name][IN_PROC] = str(item.rows)
+            warm_up(peers, items, args)
             for rnd in range(args.rounds):
                 raw["rounds"].append(measure_round(peers, items, store, args, rnd))
             for peer in peers.values():

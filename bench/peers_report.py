@@ -165,7 +165,11 @@ def matrix(raw: dict, m: dict) -> list[str]:
     lines += ["", "Answer sizes (rows; DESCRIBE: triples; pages: HTML), one request outside the timing:", "",
               "| item | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
     for name, sizes in raw["answers"].items():
-        lines.append(f"| {name} | " + " | ".join(sizes.get(c, "") for c in columns) + " |")
+        local = sizes.get("in-process pyoxigraph")
+        marks = {c: sizes[c] + (" ≠" if local and sizes[c] != local else "") for c in sizes}
+        lines.append(f"| {name} | " + " | ".join(marks.get(c, "") for c in columns) + " |")
+    lines.append("")
+    lines.append("≠: a different answer size from in-process pyoxigraph on the same file.")
     return lines
 
 
