@@ -241,7 +241,11 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     parser.add_argument("--skip", default="", help="comma-separated: disk, oxigraph, jena, virtuoso")
     parser.add_argument("--virtuoso-buffers", type=int, default=0, help="8 KiB pages (default: by size)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "peers")
+    parser.add_argument("--from-json", type=Path, help="only rewrite OUT.md and OUT.svg from a saved run's JSON")
     args = parser.parse_args(argv)
+    if args.from_json:
+        print(report.write_all(json.loads(args.from_json.read_text(encoding="utf-8")), args.out))
+        return
     size = parse_size(args.size)
     args.virtuoso_buffers = args.virtuoso_buffers or (170_000 if size >= 500_000 else 40_000)
     for binary, package in (("wrk", "wrk"), ("nginx", "nginx-light"), ("javac", "openjdk-17-jdk-headless")):
