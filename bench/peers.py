@@ -80,7 +80,7 @@ def targets_for(item: Item, peers: dict[str, Peer]) -> list[str]:
     return [n for n in names if n in peers]
 
 
-def start_peers(stack: contextlib.ExitStack, data: Path, args, scratch: Path) -> dict[str, Peer]:
+def start_peers(stack: contextlib.ExitStack, data: Path, args: argparse.Namespace, scratch: Path) -> dict[str, Peer]:
     """Every server of the run, started one after the other (each load timed alone)."""
     skip = set(args.skip.split(",")) if args.skip else set()
     peers: dict[str, Peer] = {}
@@ -185,7 +185,7 @@ def text_extension(peer: Peer) -> list[str]:
     return sorted({t.object.value for t in graph if t.predicate.value in keys})
 
 
-def warm_up(peers: dict[str, Peer], items: list[Item], args) -> None:
+def warm_up(peers: dict[str, Peer], items: list[Item], args: argparse.Namespace) -> None:
     """Every request once through every server at c=2 (JIT, caches, connections), untimed."""
     for item in items:
         for target in targets_for(item, peers):
@@ -194,11 +194,11 @@ def warm_up(peers: dict[str, Peer], items: list[Item], args) -> None:
     print("   warmed up", flush=True)
 
 
-def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, args, rnd: int) -> dict:
+def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, args: argparse.Namespace,
+                  rnd: int) -> dict:
     """Everything timed once; the server order rotates with the round so drift hits each alike."""
     out: dict[str, dict[str, dict]] = {}
     query_targets = [n for n in (KG_MEM, KG_DISK, OX_MEM, OX_ROCKS, JENA, VIRT) if n in peers]
-    page_targets = [n for n in (KG_MEM, KG_DISK, KG_VIRT) if n in peers]
     shift = lambda names: names[rnd % len(names):] + names[:rnd % len(names)]  # noqa: E731
 
     def timed(key: str, target: str, reqs: list[Request], connections: int) -> None:
@@ -224,7 +224,7 @@ def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, ar
                 timed("entity lookup, repeated c=8", target, requests_for(peers[target], item, rotate=False), 8)
         print(f"   round {rnd + 1}: {item.name} done", flush=True)
     pages = [i for i in items if i.kind == "page"]
-    for target in shift(page_targets):
+    for target in shift(targets_for(pages[0], peers)):
         timed("page mix c=8", target, [r for i in pages for r in requests_for(peers[target], i, rotate=False)], 8)
     limits("last")
     return out

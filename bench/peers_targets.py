@@ -15,6 +15,11 @@ def limit_rate(rounds: list[dict]) -> float:
     return statistics.median(max(r[f"limit {t} c=8"][CONST]["rps"] for t in ("first", "last")) for r in rounds)
 
 
+def pct(x: float) -> str:
+    """0.0026 → '0.3%', 0.21 → '21%'."""
+    return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
+
+
 def _line(ok: bool | None, text: str) -> str:
     mark = {True: "**PASS**", False: "**MISS**", None: "**not available**"}[ok]
     return f"- {mark} — {text}"
@@ -54,11 +59,11 @@ def evaluate(raw: dict, m: dict, kg: str = KG_MEM) -> list[str]:
         vs_jena = (f"{rps / jena:.2f}× Jena's {jena:,.0f}" if jena else "Jena not measured")
         ok = (jena is None or rps >= jena) and rps >= 0.6 * limit
         out.append(_line(ok, f"small query **{name}** throughput at c=8: {rps:,.0f} req/s = **{vs_jena}** (≥ 1×) and "
-                             f"**{rps / limit:.0%}** of the constant response's {limit:,.0f} (≥ 60%)"))
+                             f"**{pct(rps / limit)}** of the constant response's {limit:,.0f} (≥ 60%)"))
     repeated = _get(m, "entity lookup, repeated c=8", kg, "rps")
     if repeated is not None:
         out.append(_line(repeated >= 0.9 * limit, f"repeated query (one entity lookup, identical requests) at c=8: "
-                                                   f"{repeated:,.0f} req/s = **{repeated / limit:.0%}** of the "
+                                                   f"{repeated:,.0f} req/s = **{pct(repeated / limit)}** of the "
                                                    "constant response (≥ 90%; needs the response cache)"))
     for name in big:
         kg_p50 = _get(m, f"{name} c=1", kg, "p50")
@@ -84,7 +89,7 @@ def evaluate(raw: dict, m: dict, kg: str = KG_MEM) -> list[str]:
         out.append(_line(p50 is not None and p50 <= 20.0, f"**{name}** p50 {measured}"))
     mix = _get(m, "page mix c=8", kg, "rps")
     if mix is not None:
-        out.append(_line(mix >= 0.5 * limit, f"page mix at c=8: {mix:,.0f} req/s = **{mix / limit:.0%}** of the "
+        out.append(_line(mix >= 0.5 * limit, f"page mix at c=8: {mix:,.0f} req/s = **{pct(mix / limit)}** of the "
                                              f"constant response's {limit:,.0f} (≥ 50%)"))
     peers = raw["peers"]
     for mode, ox in ((KG_MEM, "Oxigraph (memory)"), (KG_DISK, "Oxigraph (RocksDB)")):
