@@ -33,7 +33,6 @@ sys.path.insert(0, str(BENCH))
 
 import peers_report as report  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
-import requests  # noqa: E402
 from dataset import kg_command, load_store, merged_dataset, parse_size, size_label  # noqa: E402
 from measure import MemorySampler  # noqa: E402
 from peer_servers import (  # noqa: E402
@@ -48,25 +47,25 @@ from peer_servers import (  # noqa: E402
     oxigraph_server,
     spawn,
 )
-from peers_mix import Item, build_items  # noqa: E402
+from peers_mix import Item, answer_size, build_items, text_extension  # noqa: E402
 from servers import virtuoso_with  # noqa: E402
-from wrk import JSON, TURTLE, Request, get, run_wrk, sparql  # noqa: E402
+from wrk import JSON, Request, get, run_wrk, sparql  # noqa: E402
 
 from kg.namespaces import CANONICAL_BASE  # noqa: E402
 
 KG_MEM, KG_DISK, KG_VIRT = "kg (memory)", "kg (disk)", "kg over Virtuoso"
 OX_MEM, OX_ROCKS, JENA, VIRT = "Oxigraph (memory)", "Oxigraph (RocksDB)", "Jena TDB2", "Virtuoso"
 CONST, NGINX, IN_PROC = "constant app", "nginx static", "in-process pyoxigraph"
-SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-def kg_peer(stack: contextlib.ExitStack, name: str, *args: str, workers: int, mode: str) -> Peer:
+def kg_peer(stack: contextlib.ExitStack, name: str, *args: str, workers: int, mode: str,
+            env: dict[str, str] | None = None) -> Peer:
     """``kg serve`` (through its command line) with the canonical base, no row cap, a generous time limit."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                "--base-iri", CANONICAL_BASE, "--timeout", "120", "--max-rows", "100000000", *args]
-    peer = stack.enter_context(spawn(name, command, lambda: answers(base + "sparql"),
+    peer = stack.enter_context(spawn(name, command, lambda: answers(base + "sparql"), env=env,
                                      mode=f"{mode}, {workers} workers",
                                      version=f"kg {_git('rev-parse', '--short', 'HEAD')}"))
     peer.url = base + "sparql"
@@ -90,12 +89,13 @@ def start_peers(stack: contextlib.ExitStack, data: Path, args: argparse.Namespac
                             mode="--store-mode memory")
     say(peers[KG_MEM])
     if "disk" not in skip:
-        with contextlib.ExitStack() as cold:  # the first disk start builds the store; the measured one reuses it
+        cache = {"KG_CACHE_DIR": str(scratch / "kg-cache")}  # a fresh cache: the first start builds the store
+        with contextlib.ExitStack() as cold:
             first = kg_peer(cold, "kg (disk, cold)", "--data", str(data), "--store-mode", "disk",
-                            workers=args.workers, mode="")
+                            workers=args.workers, mode="", env=cache)
             cold_start = first.startup
         peers[KG_DISK] = kg_peer(stack, KG_DISK, "--data", str(data), "--store-mode", "disk", workers=args.workers,
-                                 mode="--store-mode disk")
+                                 mode="--store-mode disk", env=cache)
         peers[KG_DISK].notes.append(f"start-up {peers[KG_DISK].startup:.2f} s with the store built; "
                                     f"{cold_start:.2f} s when it builds it")
         say(peers[KG_DISK])
@@ -133,31 +133,16 @@ def base_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def url_for(peer: Peer, item: Item) -> str:
+    """Where an item goes: the page's URL, or the server's SPARQL endpoint."""
+    return base_of(peer.url) + "/" + item.path if item.kind == "page" else peer.url
+
+
 def requests_for(peer: Peer, item: Item, *, rotate: bool) -> list[Request]:
     if item.kind == "page":
         return [get(base_of(peer.url) + "/" + item.path)]
     texts = item.variants if rotate and item.variants else [item.text]
     return [sparql(peer.url, text, accept=item.accept) for text in texts]
-
-
-def answer_size(peer: Peer, item: Item) -> str:
-    """One request outside the timing: the number of rows (or triples, or KiB of HTML) a target answers."""
-    try:
-        if item.kind == "page":
-            response = requests.get(base_of(peer.url) + "/" + item.path, headers={"Accept": item.accept}, timeout=300)
-        else:
-            response = requests.post(peer.url, data={"query": item.text}, headers={"Accept": item.accept},
-                                     timeout=300)
-        if response.status_code != 200:
-            return f"HTTP {response.status_code}"
-        if item.kind == "page":
-            return f"{len(response.content) // 1024} KiB"
-        if item.accept == TURTLE:
-            return str(sum(1 for _ in ox.parse(response.content, format=ox.RdfFormat.TURTLE)))
-        body = response.json()
-        return "1" if "boolean" in body else str(len(body["results"]["bindings"]))
-    except Exception as exc:  # noqa: BLE001 - reported in the table
-        return f"{type(exc).__name__}"
 
 
 def in_process(store: ox.Store, text: str, budget: float) -> dict:
@@ -175,22 +160,13 @@ def in_process(store: ox.Store, text: str, budget: float) -> dict:
             "requests": len(samples)}
 
 
-def text_extension(peer: Peer) -> list[str]:
-    """Extension functions / property features kg's service description advertises (none: no full-text search)."""
-    response = requests.get(peer.url, headers={"Accept": "text/turtle"}, timeout=30)
-    if not response.ok:
-        return []
-    graph = ox.parse(response.content, format=ox.RdfFormat.TURTLE, base_iri=peer.url)
-    keys = {SD + k for k in ("extensionFunction", "extensionAggregate", "propertyFeature", "languageExtension")}
-    return sorted({t.object.value for t in graph if t.predicate.value in keys})
-
-
 def warm_up(peers: dict[str, Peer], items: list[Item], args: argparse.Namespace) -> None:
     """Every request once through every server at c=2 (JIT, caches, connections), untimed."""
     for item in items:
         for target in targets_for(item, peers):
             reqs = requests_for(peers[target], item, rotate=True)
-            run_wrk(base_of(peers[target].url), reqs, connections=2, duration=args.warmup, min_requests=1)
+            run_wrk(base_of(peers[target].url), reqs, connections=2, duration=args.warmup, min_requests=1,
+                    max_duration=4 * args.warmup)
     print("   warmed up", flush=True)
 
 
@@ -264,14 +240,17 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     try:
         with contextlib.ExitStack() as stack:
             peers = start_peers(stack, data.path, args, scratch)
-            raw["text_extension"] = text_extension(peers[KG_MEM])
+            raw["text_extension"] = text_extension(peers[KG_MEM].url)
             for item in items:
-                raw["answers"][item.name] = {n: answer_size(peers[n], item) for n in targets_for(item, peers)}
+                raw["answers"][item.name] = {n: answer_size(url_for(peers[n], item), item)
+                                             for n in targets_for(item, peers)}
                 if item.rows is not None:
                     raw["answers"][item.name][IN_PROC] = str(item.rows)
             warm_up(peers, items, args)
+            raw["loadavg"] = [("after start-up and warm-up", os.getloadavg()[0])]
             for rnd in range(args.rounds):
                 raw["rounds"].append(measure_round(peers, items, store, args, rnd))
+                raw["loadavg"].append((f"after round {rnd + 1}", os.getloadavg()[0]))
             for peer in peers.values():
                 if peer.memory:
                     peer.memory.sample()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+import requests
 from mix import ENTITY, PREFIXES, query_mix, top_indicator
 from wrk import HTML, JSON, TURTLE
 
@@ -22,6 +23,7 @@ HUBS = PREFIXES + """SELECT ?org (COUNT(*) AS ?n) WHERE { ?obs dkg:responsibleOr
 GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 20"""
 LABELLED = """SELECT DISTINCT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(isIRI(?s)) }"""
 ROTATION = 200
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 @dataclass
@@ -101,3 +103,32 @@ def build_items(store: ox.Store, *, text_query: str | None = None) -> tuple[list
     }
     items += [Item(f"{name} page", "page", HTML, path=path, what="/" + path) for name, path in pages.items()]
     return items, {"hub": hubs[0], "indicator": indicator, "rotation": len(entities), "hubs": len(hubs)}
+
+
+def answer_size(url: str, item: Item) -> str:
+    """One request outside the timing: the rows (DESCRIBE: triples; pages: KiB of HTML) a server answers."""
+    try:
+        if item.kind == "page":
+            response = requests.get(url, headers={"Accept": item.accept}, timeout=300)
+        else:
+            response = requests.post(url, data={"query": item.text}, headers={"Accept": item.accept}, timeout=300)
+        if response.status_code != 200:
+            return f"HTTP {response.status_code}"
+        if item.kind == "page":
+            return f"{len(response.content) // 1024} KiB"
+        if item.accept == TURTLE:
+            return str(sum(1 for _ in ox.parse(response.content, format=ox.RdfFormat.TURTLE)))
+        body = response.json()
+        return "1" if "boolean" in body else str(len(body["results"]["bindings"]))
+    except Exception as exc:  # noqa: BLE001 - reported in the table
+        return type(exc).__name__
+
+
+def text_extension(endpoint: str) -> list[str]:
+    """Extension functions / property features a service description advertises (none: no full-text search)."""
+    response = requests.get(endpoint, headers={"Accept": "text/turtle"}, timeout=30)
+    if not response.ok:
+        return []
+    graph = ox.parse(response.content, format=ox.RdfFormat.TURTLE, base_iri=endpoint)
+    keys = {SD + k for k in ("extensionFunction", "extensionAggregate", "propertyFeature", "languageExtension")}
+    return sorted({t.object.value for t in graph if t.predicate.value in keys})

@@ -184,6 +184,14 @@ def servers(raw: dict) -> list[str]:
     return lines
 
 
+def load_note(raw: dict) -> str:
+    """The machine's 1-minute load average during the run (other work inflates every server's latency alike)."""
+    if not raw.get("loadavg"):
+        return ""
+    readings = ", ".join(f"{v:.1f} {k}" for k, v in raw["loadavg"])
+    return f" Load average (1 min): {readings} on {os.cpu_count()} cores."
+
+
 def write_all(raw: dict, out: Path) -> str:
     """Write ``out``.md and ``out``.svg; return the Markdown."""
     m = medians(raw["rounds"])
@@ -197,7 +205,8 @@ def write_all(raw: dict, out: Path) -> str:
         f"Client: Debian's `wrk` on the same cores; latency with one connection (`-t1 -c1`), throughput with 8 "
         f"(`-t2 -c8`), {raw['duration']:g} s a run; medians of {len(raw['rounds'])} round(s), servers interleaved "
         f"(order rotated each round). SPARQL is a form-encoded POST asking for SPARQL JSON results (DESCRIBE: "
-        f"Turtle); pages are GET text/html. Run took {raw['seconds'] / 60:.1f} min. Method: bench/README.md.",
+        f"Turtle); pages are GET text/html. Run took {raw['seconds'] / 60:.1f} min. Method: bench/README.md."
+        + load_note(raw),
         "", "## Targets", "", *verdicts, "", "## Headline (kg in memory mode vs the best peer)", "",
         *headline(raw, m), "", "## Servers", "", *servers(raw), "", "## Every measurement", "", *matrix(raw, m),
         "", f"Chart: [peers.svg]({out.with_suffix('.svg').name}) (p50 per item and server, log scale).", ""])

@@ -78,6 +78,9 @@ def evaluate(raw: dict, m: dict, kg: str = KG_MEM) -> list[str]:
     text = _get(m, "full-text search c=1", kg, "p50")
     if text is not None:
         out.append(_line(text <= 5.0, f"full-text search p50 **{text:.2f} ms** (≤ 5 ms): {raw.get('text_query')!r}"))
+    elif raw.get("text_query"):
+        failed = raw["answers"].get("full-text search")
+        out.append(_line(False, f"full-text search: the --text-query failed ({failed})"))
     else:
         advertised = ", ".join(raw.get("text_extension") or []) or "none"
         out.append(_line(None, "full-text search p50 ≤ 5 ms: kg has no full-text extension yet (its service "
