@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -275,5 +276,6 @@ def main(argv: t.Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # SIGTERM unwinds like Ctrl-C, so every server started so far is stopped by its PID on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     main()
