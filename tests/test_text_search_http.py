@@ -49,6 +49,8 @@ def test_limit_score_and_a_join(server: str) -> None:
 def test_no_hit_is_an_empty_answer(server: str) -> None:
     assert rows(server, 'SELECT ?s WHERE { ?s dkgtext:query "没有这样的名字xyz" }') == []
     assert rows(server, 'SELECT ?s ?l WHERE { ?s dkgtext:query "没有这样的名字xyz" . ?s rdfs:label ?l }') == []
+    response = ask(server, 'SELECT * WHERE { (?s ?score) dkgtext:query "没有这样的名字xyz" }')
+    assert response.status_code == 200 and set(response.json()["head"]["vars"]) == {"s", "score"}
 
 
 def test_filter_contains_still_works_and_agrees(server: str) -> None:
@@ -98,7 +100,7 @@ def test_the_query_page_runs_it(server: str) -> None:
 
 def test_the_service_description_lists_the_feature(server: str) -> None:
     description = requests.get(server + "sparql", headers={"Accept": "application/n-triples"}, timeout=60).text
-    assert (f"<http://www.w3.org/ns/sparql-service-description#feature> <{server}def/text#query>"
+    assert (f"<http://www.w3.org/ns/sparql-service-description#propertyFeature> <{server}def/text#query>"
             in description)
 
 

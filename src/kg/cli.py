@@ -89,9 +89,9 @@ def query(file, fmt: str) -> None:
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Serve these RDF files instead of the built-in graph (repeatable)")
 @click.option("--store", "store_url", default=None, help="Serve from this SPARQL 1.1 endpoint [KG_STORE_URL]")
-@click.option("--store-mode", type=click.Choice(["memory", "disk"]), default=None,
-              help="Embedded store: bulk-loaded in memory, or a cached on-disk store opened read-only "
-                   "[KG_STORE_MODE, memory]")
+@click.option("--store-mode", type=click.Choice(["auto", "memory", "disk"]), default=None,
+              help="Embedded store: bulk-loaded in memory, a cached on-disk store opened read-only, or auto (memory "
+                   "up to KG_MEMORY_MODE_MAX_MB of data, 64) [KG_STORE_MODE, auto]")
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Per-query time limit, s [10]")
 @click.option("--max-rows", type=int, default=None, help="Most result rows per query [10000]")
 @click.option("--max-query-length", type=int, default=None, help="Longest query text, bytes [100000]")

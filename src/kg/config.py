@@ -37,8 +37,10 @@ class Settings:
     #: The external store's private write side (``kg load``): user and password, never stored in the repository.
     store_user: str = "dba"
     store_password: str = ""
-    #: Embedded store kind: "memory" (bulk-loaded at start-up) or "disk" (a cached RocksDB store opened read-only).
-    store_mode: str = "memory"
+    #: Embedded store kind: "memory" (bulk-loaded at start-up), "disk" (a cached RocksDB store opened read-only by
+    #: every process), or "auto": memory for data files up to ``memory_mode_max_mb`` in all, disk above.
+    store_mode: str = "auto"
+    memory_mode_max_mb: int = 64
     #: Per-query time limit in seconds.
     query_timeout: float = 10.0
     #: Longest accepted query text, in bytes.

@@ -72,6 +72,11 @@ OWN_PREFIXES: dict[str, str] = {
     "place": "id/place/",
     "product": "id/product/",
     "award": "id/award/",
+    "event": "id/event/",
+    "initiative": "id/initiative/",
+    "area": "def/policy-area/",
+    "interp": "def/interpretation/",
+    "segment": "def/market-segment/",
     "dkgtext": "def/text#",  # the endpoint's full-text extension (kg.sparql.textquery), not a data vocabulary
 }
 

@@ -3,20 +3,21 @@
 1. SHACL shapes (ontology/shapes.ttl, pySHACL) over ontology + data + the OWL 2 RL inferences;
 2. every dkg:quote is verbatim in its article (kg.checks.check_quotes);
 3. every observation's value agrees with the tested normaliser (kg.checks.check_values);
-4. the OWL 2 RL closure is consistent (kg.reason.inconsistencies).
+4. every relation is asserted in its one canonical direction (kg.checks.check_directions);
+5. the OWL 2 RL closure is consistent (kg.reason.inconsistencies).
 """
 
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from kg.checks.values import check_quotes, check_values
+from kg.checks.values import check_directions, check_quotes, check_values
 from kg.config import Settings
 from kg.graph.articles import load_articles
 from kg.graph.build import reasoned_dataset
 from kg.graph.load import union_graph
 from kg.graph.reason import inconsistencies
-from kg.namespaces import GRAPH_INFERRED
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.queries import query
 
 
@@ -41,5 +42,6 @@ def validate_all(settings: Settings) -> list[str]:
     problems = shacl_problems(everything, shapes)
     problems += list(check_quotes(everything, load_articles(settings.articles_dir)))
     problems += list(check_values(everything))
+    problems += list(check_directions(dataset.graph(URIRef(GRAPH_ASSERTED)), dataset.graph(URIRef(GRAPH_ONTOLOGY))))
     problems += inconsistencies(inferred, asserted_and_ontology)
     return problems

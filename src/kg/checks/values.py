@@ -2,6 +2,7 @@
 
 They run on an rdflib graph holding the asserted data plus the code lists, so they work on one part file as
 well as on the whole graph (``kg validate`` runs them with SHACL and the OWL 2 RL consistency check).
+``check_directions`` needs the asserted graph apart from the inferred one, which SHACL (run on the union) cannot see.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDF
 
 from kg.graph.articles import Article
 from kg.graph.normalise import normalise
@@ -63,3 +64,19 @@ def check_values(graph: Graph) -> Iterator[str]:
             yield f"{obs}: qualifier {qualifier} but {verbatim!s} implies {expected}"
         if isinstance(value, Literal) and value.datatype != URIRef("http://www.w3.org/2001/XMLSchema#decimal"):
             yield f"{obs}: obsValue must be xsd:decimal, is {value.datatype}"
+
+
+def check_directions(asserted: Graph, ontology: Graph) -> Iterator[str]:
+    """Each relation is asserted in one direction: the ontology writes each inverse pair once, ``canonical
+    owl:inverseOf derived``, and the data (and its evidence nodes) use only the canonical property; the reasoner
+    adds the other direction."""
+    canonical = {derived: p for p, derived in ontology.subject_objects(OWL.inverseOf)}
+    for derived in list(canonical):
+        if derived in set(canonical.values()):
+            yield f"{derived}: owl:inverseOf is written in both directions in the ontology; write the pair once"
+    for s, p, o in asserted:
+        if p in canonical:
+            yield f"{s}: {p} is the inferred direction, assert {o} {canonical[p]} {s} instead"
+    for node, p in asserted.subject_objects(RDF.predicate):
+        if p in canonical:
+            yield f"{node}: the evidence reifies the inferred direction {p}, reify {canonical[p]} instead"

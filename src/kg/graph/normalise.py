@@ -5,8 +5,8 @@ The graph stores both the verbatim text (``dkg:verbatimValue``) and the normalis
 other, so a hand-encoding slip in ``data/triples.ttl`` fails a test instead of reaching a reader.
 
 Rules: 万 (1e4), 亿 (1e8), 百万 (1e6) and 千 (1e3) are folded into the value; %, ‰, ‱ (万分之), 1/10万
-and 个百分点 stay units. Approximation words become a qualifier: 超/超过/逾/余/多/以上 → ``more-than``,
-近 → ``nearly``, 不低于 → ``at-least``.
+and 个百分点 stay units. Approximation words become a qualifier: 超/超过/逾/余/多 → ``more-than``,
+近 → ``nearly``, 不低于 and a trailing 以上 ("and above": 95%以上 includes 95%) → ``at-least``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _MAGNITUDES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "百万": Decim
 _MORE_THAN_PREFIX = ("超过", "超", "逾")
 _NEARLY_PREFIX = ("近",)
 _AT_LEAST_PREFIX = ("不低于",)
-_MORE_THAN_SUFFIX = ("以上",)
+_AT_LEAST_SUFFIX = ("以上",)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,9 @@ def normalise(text: str) -> Quantity:
     >>> normalise("2000 余个")
     Quantity(value=Decimal('2000'), unit_word='个', qualifier='more-than')
     >>> normalise("95%以上")
-    Quantity(value=Decimal('95'), unit_word='%', qualifier='more-than')
+    Quantity(value=Decimal('95'), unit_word='%', qualifier='at-least')
+    >>> normalise("85周岁以上")
+    Quantity(value=Decimal('85'), unit_word='周岁', qualifier='at-least')
     >>> normalise("7.8个百分点")
     Quantity(value=Decimal('7.8'), unit_word='个百分点', qualifier=None)
     >>> normalise("逾三十年")
@@ -145,8 +147,8 @@ def _canonical(value: Decimal) -> Decimal:
 def _qualifier(pre: str | None, yu: str | None, post: str | None) -> str | None:
     if pre in _NEARLY_PREFIX:
         return "nearly"
-    if pre in _AT_LEAST_PREFIX:
+    if pre in _AT_LEAST_PREFIX or post in _AT_LEAST_SUFFIX:
         return "at-least"
-    if pre in _MORE_THAN_PREFIX or yu or post in _MORE_THAN_SUFFIX:
+    if pre in _MORE_THAN_PREFIX or yu:
         return "more-than"
     return None

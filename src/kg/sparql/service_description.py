@@ -1,8 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint (served at GET /sparql without a query).
 
 It says what a client can rely on: SPARQL 1.1 Query only (no Update), the result formats (W3C format IRIs),
-the union default graph, the full-text extension (``dkgtext:query``, kg.sparql.textquery) as a feature, the named
-graphs with their sizes, and where the VoID description lives.
+the union default graph, the full-text extension (``dkgtext:query``, kg.sparql.textquery) as an
+``sd:propertyFeature``, the named graphs with their sizes, and where the VoID description lives.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def describe_service(store: Store, endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
-        ox.Triple(service, _sd("feature"), text_search),
+        ox.Triple(service, _sd("propertyFeature"), text_search),
         ox.Triple(text_search, RDF_TYPE, _sd("Feature")),
         ox.Triple(text_search, RDFS_COMMENT, ox.Literal(TEXT_FEATURE, language="en")),
         ox.Triple(service, _sd("defaultDataset"), dataset),

@@ -13,10 +13,11 @@ the text and the most IRIs wanted (default :data:`DEFAULT_LIMIT`, at most :data:
 pattern is a triple of its own, ended by ``.`` or ``}``.
 
 Before the query reaches any store, each such pattern is replaced by a ``VALUES ?s { … }`` block (``VALUES (?s
-?score) { (… 1.0000) }`` with a score) of the index's hits, so the rest of the query joins with them on either
-backend. The block holds only IRIs read from the store and serialised by pyoxigraph (which refuses ``<``, ``>``,
-quotes, braces and spaces in an IRI) and decimal numbers written here: the searched text is never copied into the
-query, so nothing in it can change the query. Anything else using the property is refused (400).
+?score) { (… 1.0000) }`` with a score) of the index's hits (without hits, a group with no solution), so the rest
+of the query joins with them on either backend. The block holds only IRIs read from the store and serialised by
+pyoxigraph (which refuses ``<``, ``>``, quotes, braces and spaces in an IRI) and decimal numbers written here: the
+searched text is never copied into the query, so nothing in it can change the query. Anything else using the
+property is refused (400).
 """
 
 from __future__ import annotations
@@ -173,12 +174,15 @@ def text_patterns(info: QueryInfo, base: str) -> list[TextPattern]:
 
 
 def values_block(pattern: TextPattern, index: TextIndex) -> str:
-    """The ``VALUES`` block of a pattern's hits (IRIs serialised by pyoxigraph, scores as decimals).
-
-    Store system IRIs are left out, as the guard refuses them in queries.
+    """The ``VALUES`` block of a pattern's hits (IRIs serialised by pyoxigraph, scores as decimals); without hits, a
+    group that binds the variables and has no solution (an empty ``VALUES`` compiles, in Virtuoso, to a system table
+    its public endpoint refuses). Store system IRIs are left out, as the guard refuses them in queries.
     """
     hits = [h for h in index.find(pattern.text, limit=pattern.limit) if not h.entry.iri.startswith(SYSTEM_IRI_PREFIXES)]
     iris = [str(ox.NamedNode(h.entry.iri)) for h in hits]
+    if not hits:
+        score = f"BIND(0.0 AS {pattern.score}) " if pattern.score else ""
+        return f" {{ BIND(<{CANONICAL_BASE}{TEXT_NAMESPACE}query> AS {pattern.subject}) {score}FILTER(false) }} "
     if pattern.score is None:
         head, rows = pattern.subject, iris
     else:

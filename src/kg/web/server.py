@@ -10,6 +10,7 @@ a heartbeat. Logs (errors and access) go to stderr.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import typing as t
 
 from gunicorn import util
@@ -109,5 +110,17 @@ def serve(settings: Settings) -> None:
         raise SystemExit(f"kg serve: refusing to listen on {settings.host}: {problem}. Run as root or enable "
                          "unprivileged user namespaces, or set --host 127.0.0.1 behind a proxy you trust.")
 
+    limit_malloc_arenas()
     app = create_app(settings)
     KgApplication(app, gunicorn_options(settings)).run()
+
+
+#: glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas before any thread starts: by default each thread may get an arena of its own
+    (up to 8 per core), and a worker's 16 threads would each keep freed memory in theirs."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas)

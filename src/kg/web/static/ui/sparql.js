@@ -25,7 +25,8 @@
 
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
-    persistenceId: "dalian-kg " + endpoint,
+    // a ?query= link starts afresh: a restored tab would run its own query first, and that run is aborted
+    persistenceId: cfg.query ? null : "dalian-kg " + endpoint,
     corsProxy: undefined,
     yasqe: { value: cfg.query || cfg.defaultQuery },
     yasr: { prefixes: cfg.prefixes, defaultPlugin: "table" }
