@@ -52,8 +52,6 @@ from peers_mix import Item, answer_size, build_items, text_extension  # noqa: E4
 from servers import virtuoso_with  # noqa: E402
 from wrk import JSON, Request, get, run_wrk, sparql  # noqa: E402
 
-from kg.namespaces import CANONICAL_BASE  # noqa: E402
-
 KG_MEM, KG_DISK, KG_VIRT = "kg (memory)", "kg (disk)", "kg over Virtuoso"
 OX_MEM, OX_ROCKS, JENA, VIRT = "Oxigraph (memory)", "Oxigraph (RocksDB)", "Jena TDB2", "Virtuoso"
 CONST, NGINX, IN_PROC = "constant app", "nginx static", "in-process pyoxigraph"
@@ -65,7 +63,7 @@ def kg_peer(stack: contextlib.ExitStack, name: str, *args: str, workers: int, mo
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--base-iri", CANONICAL_BASE, "--timeout", "120", "--max-rows", "100000000", *args]
+               "--timeout", "120", "--max-rows", "100000000", *args]
     peer = stack.enter_context(spawn(name, command, lambda: answers(base + "sparql"), env=env,
                                      mode=f"{mode}, {workers} workers",
                                      version=f"kg {_git('rev-parse', '--short', 'HEAD')}"))

@@ -55,7 +55,7 @@ def kg_serve(*args: str, workers: int = 2, startup_limit: float = 600.0) -> t.It
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     command = [kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--base-iri", CANONICAL_BASE, *args]
+               "--workers", str(workers), *args]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,

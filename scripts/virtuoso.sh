@@ -45,7 +45,7 @@ PIDFILE=$VDIR/virtuoso.pid
 PWFILE=$VDIR/dba-password
 ISQL_PORT=${ISQL_PORT:-1111}
 HTTP_PORT=${HTTP_PORT:-8890}
-GRAPH_DEFAULT=https://example.org/dalian-kg/data/bulk
+GRAPH_DEFAULT=https://w3id.org/dalian-kg/data/bulk
 
 dba_password() {
   if [ -n "${KG_STORE_PASSWORD:-}" ]; then

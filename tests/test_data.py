@@ -89,7 +89,7 @@ def test_every_printed_number_is_encoded(everything, slug):
 # ---------------------------------------------------------------- interpretation marks (issue 11): said iff not printed
 
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
-INTERPRETATION = "https://example.org/dalian-kg/def/interpretation/"
+INTERPRETATION = "https://w3id.org/dalian-kg/def/interpretation/"
 #: How the text prints each period in the sentence of a figure; 2021–2025 is also given by an article that frames
 #: itself as the 14th Five-Year Plan ("十四五", "五年来").
 PRINTED_AS = {
@@ -135,7 +135,7 @@ def test_a_period_is_marked_exactly_when_the_text_does_not_print_it(everything):
 
 def test_a_unit_the_text_does_not_print_is_marked(everything):
     """A standard per person per month: its clause prints 每人每月, or the unit is marked as implied."""
-    per_month = URIRef("https://example.org/dalian-kg/def/unit/cny-per-person-per-month")
+    per_month = URIRef("https://w3id.org/dalian-kg/def/unit/cny-per-person-per-month")
     articles = {URIRef(a.iri): a.text for a in load_articles(Settings().articles_dir).values()}
     implied = []
     for obs in everything.subjects(URIRef("http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"), per_month):

@@ -8,18 +8,20 @@ from __future__ import annotations
 import pytest
 import requests
 
+from kg.namespaces import CANONICAL_BASE
 from listener import Listener
 
 JSON = "application/sparql-results+json"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 
-def prologue(base: str) -> str:
-    return f"PREFIX dkgtext: <{base}def/text#>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+NEUSOFT = CANONICAL_BASE + "id/org/neusoft"
+PROLOGUE = (f"PREFIX dkgtext: <{CANONICAL_BASE}def/text#>\nPREFIX rdfs: <{RDFS}>\n"
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
 
 
 def ask(server: str, body: str, **params: str) -> requests.Response:
-    return requests.post(server + "sparql", data={"query": prologue(server) + body, **params},
+    return requests.post(server + "sparql", data={"query": PROLOGUE + body, **params},
                          headers={"Accept": JSON}, timeout=60)
 
 
@@ -32,7 +34,7 @@ def rows(server: str, body: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("text", ["东软", "Neusoft", "NEUSOFT", "dongruan"])
 def test_names_in_chinese_english_and_pinyin(server: str, text: str) -> None:
     found = rows(server, f'SELECT ?s ?score WHERE {{ (?s ?score) dkgtext:query "{text}" }} ORDER BY DESC(?score) ?s')
-    assert found[0]["s"] == server + "id/org/neusoft"
+    assert found[0]["s"] == NEUSOFT
     assert float(found[0]["score"]) == 1.0
     assert all(0 < float(r["score"]) <= 1 for r in found)
 
@@ -41,9 +43,9 @@ def test_limit_score_and_a_join(server: str) -> None:
     found = rows(server, 'SELECT ?s ?score ?label WHERE { (?s ?score) dkgtext:query ("东软" 3) . '
                          '?s rdfs:label ?label FILTER(LANG(?label) = "en") } ORDER BY DESC(?score)')
     assert len({r["s"] for r in found}) == 3
-    assert found[0]["s"] == server + "id/org/neusoft" and found[0]["label"]
+    assert found[0]["s"] == NEUSOFT and found[0]["label"]
     only_iris = rows(server, 'SELECT * WHERE { ?s dkgtext:query ("neusoft" 1) }')
-    assert only_iris == [{"s": server + "id/org/neusoft"}]
+    assert only_iris == [{"s": NEUSOFT}]
 
 
 def test_no_hit_is_an_empty_answer(server: str) -> None:
@@ -57,7 +59,7 @@ def test_filter_contains_still_works_and_agrees(server: str) -> None:
     contains = {r["s"] for r in rows(server, 'SELECT DISTINCT ?s WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel ?l '
                                              'FILTER(isIRI(?s) && CONTAINS(LCASE(?l), "东软")) }')}
     extension = {r["s"] for r in rows(server, 'SELECT ?s WHERE { ?s dkgtext:query ("东软" 10000) }')}
-    assert server + "id/org/neusoft" in contains
+    assert NEUSOFT in contains
     assert contains <= extension
 
 
@@ -91,16 +93,16 @@ def test_nothing_in_the_text_escapes_the_string(server: str, listener: Listener)
 
 
 def test_the_query_page_runs_it(server: str) -> None:
-    query = prologue(server) + 'SELECT ?s WHERE { ?s dkgtext:query ("东软" 5) }'
+    query = PROLOGUE + 'SELECT ?s WHERE { ?s dkgtext:query ("东软" 5) }'
     page = requests.get(server + "sparql", params={"query": query}, headers={"Accept": "text/html"}, timeout=60)
     assert page.status_code == 200 and "/id/org/neusoft" in page.text
     editor = requests.get(server + "sparql", headers={"Accept": "text/html"}, timeout=60).text
-    assert f"{server}def/text#" in editor  # the editor's prefix map knows dkgtext:
+    assert f"{CANONICAL_BASE}def/text#" in editor  # the editor's prefix map knows dkgtext:
 
 
 def test_the_service_description_lists_the_feature(server: str) -> None:
     description = requests.get(server + "sparql", headers={"Accept": "application/n-triples"}, timeout=60).text
-    assert (f"<http://www.w3.org/ns/sparql-service-description#propertyFeature> <{server}def/text#query>"
+    assert (f"<http://www.w3.org/ns/sparql-service-description#propertyFeature> <{CANONICAL_BASE}def/text#query>"
             in description)
 
 

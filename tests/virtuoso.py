@@ -85,9 +85,9 @@ class VirtuosoServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
 
-    def load_graph(self, *, base_iri: str | None = None, data: Path | None = None) -> str:
-        """``kg load --into`` the built graph (under ``base_iri`` if given) or ``data``; returns the summary line."""
-        env = {**self.env, "KG_BASE_IRI": base_iri} if base_iri else self.env
+    def load_graph(self, *, data: Path | None = None) -> str:
+        """``kg load --into`` the built graph or ``data``; returns the command's summary line."""
+        env = self.env
         extra = ["--data", str(data)] if data else []
         done = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--into", self.url, *extra], env=env,
                               capture_output=True, text=True, timeout=600, cwd=REPO)

@@ -29,7 +29,7 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DRO
 MAX_DEPTH = 64
 #: Namespaces whose functions may be called by IRI: XSD casts (SPARQL 1.1 §17.5) and the project's own. SPARQL's
 #: built-ins are keywords; XPath functions by IRI (``fn:doc`` crashes Virtuoso, scripts/virtuoso.sh) are not SPARQL.
-FUNCTION_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", "https://example.org/dalian-kg/")
+FUNCTION_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", "https://w3id.org/dalian-kg/")
 #: Prefixes a store predefines for its vendor functions (Virtuoso: bif:, sql:), refused even undeclared.
 VENDOR_PREFIXES = frozenset({"bif", "sql"})
 #: IRIs of a store's own system graphs and vocabularies (Virtuoso's virtrdf#, …): never readable here.

@@ -1,7 +1,7 @@
 """The endpoint's full-text extension: ``?s dkgtext:query "东软"`` finds the IRIs whose names contain a text, from
 the store's text index (kg.sparql.textindex), as Fuseki's ``text:query`` and Virtuoso's ``bif:contains`` do.
 
-    PREFIX dkgtext: <{base}def/text#>
+    PREFIX dkgtext: <https://w3id.org/dalian-kg/def/text#>
     SELECT ?s ?score ?label WHERE {
       (?s ?score) dkgtext:query ("东软" 10) .
       ?s rdfs:label ?label
@@ -32,7 +32,7 @@ from kg.namespaces import CANONICAL_BASE
 from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value
 from kg.sparql.textindex import TextIndex
 
-#: The extension's namespace, under the served base (and recognised under the canonical base too).
+#: The extension's namespace, under the data's base (the canonical base, kg.namespaces.CANONICAL_BASE).
 TEXT_NAMESPACE = "def/text#"
 PREFIX = "dkgtext"
 DEFAULT_LIMIT = 1000
@@ -43,10 +43,11 @@ _USE = f'write it as `?s {PREFIX}:query "text" .` or `(?s ?score) {PREFIX}:query
 
 
 def text_query_iris(base: str) -> frozenset[str]:
-    """The IRIs of the extension's property under the served and the canonical base.
+    """The IRIs of the extension's property under the data's base and the canonical base (one, unless the data was
+    moved to another base).
 
     >>> sorted(text_query_iris("http://h/"))
-    ['http://h/def/text#query', 'https://example.org/dalian-kg/def/text#query']
+    ['http://h/def/text#query', 'https://w3id.org/dalian-kg/def/text#query']
     """
     return frozenset({base + TEXT_NAMESPACE + "query", CANONICAL_BASE + TEXT_NAMESPACE + "query"})
 

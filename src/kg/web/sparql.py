@@ -165,7 +165,13 @@ def _not_modified(etag: str) -> Response | None:
 
 
 def _endpoint_url() -> str:
-    """The endpoint's own IRI under the configured base (never taken from the Host header)."""
+    """The endpoint's public URL (``--public-url``; never taken from the Host header)."""
+    return get_settings().public_base + "sparql"
+
+
+def _query_base() -> str:
+    """What relative IRIs in a query resolve against: the endpoint's canonical IRI, so ``<id/org/neusoft>`` names
+    the data's own IRI whatever address the server answers on."""
     return get_settings().base + "sparql"
 
 
@@ -220,7 +226,7 @@ def handle_query() -> Response:
     result = cache.get(key)
     if result is None:
         prepared = prepare_query(query, settings, store=store, accept=accept, format_param=format_param,
-                                 default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_endpoint_url())
+                                 default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_query_base())
         with query_slot():
             result = store.execute(prepared)
         cache.put(key, result)
