@@ -8,16 +8,21 @@ import random
 import statistics
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
 from kg.errors import QueryError, QueryRefused
 from kg.namespaces import CANONICAL_BASE
+from kg.queries import query
 from kg.sparql import textindex
 from kg.sparql.guard import check_query
 from kg.sparql.request import prepare_query
-from kg.sparql.textindex import TextIndex, build_text_index, label_rows, text_index
+from kg.sparql.textindex import TextIndex, build_text_index, label_rows, text_index, type_rows
+from kg.sparql.textkeys import fold
 from kg.store import Store
+from kg.store.remote import RemoteStore
+from virtuoso import virtuoso_server
 
 BASE = "http://example.org/kg/"
 
@@ -59,16 +64,33 @@ def test_the_index_holds_every_kind_of_name_of_every_iri(index: TextIndex, store
     assert outside and all(not e.iri.startswith(store.base) for e in outside)  # vocabulary terms: SPARQL only
 
 
-def test_names_read_in_parts_are_the_same_names(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A remote store caps one answer's rows, so a large graph is read in MD5 ranges, split again when too big."""
-    whole = sorted(label_rows(store), key=repr)
-    monkeypatch.setattr(textindex, "PAGE", 400)
-    monkeypatch.setattr(textindex, "MOST_ROWS", 300)  # below PAGE: every part is split at least once
-    assert sorted(label_rows(store), key=repr) == whole and len(whole) > 2000
+def test_names_read_in_parts_are_the_same_names(store: Store) -> None:
+    """Ranges of the IRIs' MD5, split again while over the most rows a part may have, cover every name once."""
+    def rows(found: list) -> list[tuple[str, str]]:
+        return sorted((r["s"].value, str(r["label"])) for r in found)
+
+    whole = rows(textindex._part(store, "text_labels", 0, 0x10000, None))
+    parts = [row for low, high in ((0, 0x4000), (0x4000, 0xC000), (0xC000, 0x10000))
+             for row in textindex._part(store, "text_labels", low, high, 150)]  # small: each range split again
+    assert rows(parts) == whole and len(whole) > 2000 and len(label_rows(store)) == len(whole)
+
+
+@pytest.mark.virtuoso
+def test_a_store_that_cuts_answers_short_is_read_in_parts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Virtuoso that answers at most 500 rows (ResultSetMaxRows): the names are read in parts, all of them."""
+    monkeypatch.setenv("RESULT_SET_MAX_ROWS", "500")
+    monkeypatch.setattr(textindex, "PAGE", 300)
+    monkeypatch.setattr(textindex, "MOST_ROWS", 400)
+    with virtuoso_server() as virtuoso:
+        remote = RemoteStore(Settings(store_url=virtuoso.url))
+        assert len(remote.select(query("text_labels", remote.base), {"lo": ox.Literal("0000"),
+                                                                      "hi": ox.Literal("g")})) == 500
+        assert set(label_rows(remote)) == set(label_rows(store))
+        assert set(type_rows(remote)) == set(type_rows(store))
 
 
 def test_ranking_exact_then_prefix_then_shorter() -> None:
-    rows = [(BASE + name, label, lang, None) for name, label, lang in [
+    rows = [(BASE + name, label, lang) for name, label, lang in [
         ("long", "大连市民政局救助站", "zh"), ("short", "大连民政", "zh"), ("exact", "民政", "zh"),
         ("prefix-long", "民政局下属事业单位", "zh"), ("prefix", "民政局", "zh"), ("en", "Civil Affairs", "en")]]
     index = build_text_index(rows, BASE)
@@ -82,21 +104,42 @@ def test_ranking_exact_then_prefix_then_shorter() -> None:
         BASE + "prefix-long", BASE + "long"]
 
 
+def test_the_index_finds_what_a_scan_finds_in_the_same_order() -> None:
+    """Differential: on random small names and needles (Chinese, Latin, spaces), the index's hits are a scan's best
+    ``limit`` entries, with the same (kind, length) ranks: exact, prefix, substring, shorter first."""
+    rng = random.Random(3)
+    alphabet = "ab东软 X"
+    for _ in range(400):
+        names = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 6))) for _ in range(rng.randrange(1, 8))]
+        index = build_text_index([(f"{BASE}{i}", n, rng.choice(["zh", "en", ""])) for i, n in enumerate(names)], BASE)
+        for _ in range(10):
+            text, limit = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 8))), rng.randrange(1, 5)
+            needles = {fold(text), fold(text).replace(" ", "")} - {""}
+
+            def rank(entry, needles=needles):
+                kinds = [(0 if k == n else 1 if k.startswith(n) else 2, len(k)) for n in needles for k in entry.keys
+                         if n in k]
+                return min(kinds, default=None)
+
+            scan = sorted(r for e in index.entries.values() if (r := rank(e)) is not None)[:limit]
+            assert [rank(hit.entry) for hit in index.find(text, limit=limit)] == scan, (names, text, limit)
+
+
 def test_near_misses_share_bigrams(index: TextIndex) -> None:
     assert "neusoft" in [e.iri.rsplit("/", 1)[-1] for e in index.similar("Nuesoft Corporation", limit=5)]
 
 
-def generated_rows(count: int) -> list[tuple[str, str, str, str | None]]:
+def generated_rows(count: int) -> list[tuple[str, str, str]]:
     """~``count`` names shaped like the benchmark's synthetic statistics (zh and en), and a few real ones."""
     rng = random.Random(7)
     rows = []
     for i in range(count // 2):
         area, period = rng.randrange(400), rng.choice(["2021-2025", "2024", "2025"])
         iri = f"{BASE}id/obs/{i}"
-        rows.append((iri, f"合成指标{i % 3000}（{period}，合成{area}区）", "zh", None))
-        rows.append((iri, f"Observation {i} of indicator {i % 3000} ({period}, area {area})", "en", None))
-    rows += [(BASE + "id/org/neusoft", "东软集团", "zh", None), (BASE + "id/org/neusoft", "Neusoft", "en", None),
-             (BASE + "id/x/care", "居家养老服务人次", "zh", None)]
+        rows.append((iri, f"合成指标{i % 3000}（{period}，合成{area}区）", "zh"))
+        rows.append((iri, f"Observation {i} of indicator {i % 3000} ({period}, area {area})", "en"))
+    rows += [(BASE + "id/org/neusoft", "东软集团", "zh"), (BASE + "id/org/neusoft", "Neusoft", "en"),
+             (BASE + "id/x/care", "居家养老服务人次", "zh")]
     return rows
 
 

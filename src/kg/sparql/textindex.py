@@ -27,12 +27,12 @@ import pyoxigraph as ox
 
 from kg.queries import query
 from kg.sparql.textkeys import END, HAN, START, fold, key_grams, needle_grams, pinyin_key, score_of
-from kg.store import Store
+from kg.store import Row, Store
 from kg.store.memo import memo
 
-#: Names read per query (a remote store caps the rows of one answer: Virtuoso here at 100,000), and the most rows
-#: one part may return before it is split (a name is one row per type of its IRI). Each part is a scan of the
-#: names (1 M triples: about 1 s), so parts are as large as the cap allows.
+#: Rows read per query from a store that caps the rows of one answer (Virtuoso here at 100,000), and the most rows
+#: one part may return before it is split. Each part is a scan (1 M triples: about 1 s), so parts are as large as
+#: the cap allows.
 PAGE, MOST_ROWS = 75_000, 95_000
 log = logging.getLogger(__name__)
 #: Candidates checked per step of a scan (between checks of whether enough entries were found).
@@ -115,9 +115,9 @@ class TextIndex:
                 postings[gram].append(kid)
         self.postings: dict[str, array] = dict(postings)
         self.vocabulary = sorted(self.postings)
-        longest = len(self.keys[-1]) if self.keys else 0
-        #: First key number whose key has at least L characters, for every L.
-        self.from_length = [bisect_left(self.keys, L, key=len) for L in range(longest + 2)]
+        self.longest = len(self.keys[-1]) if self.keys else 0
+        #: First key number whose key has at least L characters, for every L up to one more than the longest.
+        self.from_length = [bisect_left(self.keys, L, key=len) for L in range(self.longest + 2)]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -137,7 +137,7 @@ class TextIndex:
 
     def _find(self, needle: str, limit: int, accept: Accept | None) -> list[tuple[Rank, Hit]]:
         n = len(needle)
-        if n >= len(self.from_length):
+        if n > self.longest:  # no key is long enough to hold it
             return []
         substrings = self._candidates(needle_grams(needle), needle)
         prefixes = self._candidates([START + needle[:2]] if n > 1 else [], START + needle)
@@ -211,11 +211,14 @@ class TextIndex:
         return list(out.values())
 
 
-def build_text_index(rows: t.Iterable[tuple[str, str, str, str | None]], base: str) -> TextIndex:
-    """The index of ``(iri, name, language, type or None)`` rows; IRIs under ``base`` are marked ``local``."""
-    names: dict[str, tuple[dict[str, str], set[str], set[str]]] = {}
-    for iri, label, lang, type_iri in rows:
-        labels, keys, types = names.setdefault(iri, ({}, set(), set()))
+Name = tuple[str, str, str]  # (IRI, name, language)
+
+
+def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple[str, str]] = ()) -> TextIndex:
+    """The index of ``(iri, name, language)`` rows and ``(iri, type)`` pairs; IRIs under ``base`` are ``local``."""
+    found: dict[str, tuple[dict[str, str], set[str]]] = {}
+    for iri, label, lang in names:
+        labels, keys = found.setdefault(iri, ({}, set()))
         short = lang[:2].lower()
         if short in ("zh", "en"):
             labels.setdefault(short, label)
@@ -223,51 +226,63 @@ def build_text_index(rows: t.Iterable[tuple[str, str, str, str | None]], base: s
         keys.add(label if key == label else key)  # one string for both when folding changes nothing
         if short == "zh" or HAN.search(label):
             keys.add(pinyin_key(label).replace(" ", ""))
-        if type_iri:
-            types.add(type_iri)
-    shared: dict[frozenset[str], frozenset[str]] = {}
+    typed: dict[str, set[str]] = {}
+    for iri, type_iri in types:
+        if iri in found:
+            typed.setdefault(iri, set()).add(type_iri)
+    shared: dict[frozenset[str], frozenset[str]] = {}  # many entries have the same types: one set for them all
     entries = {}
-    for iri, (labels, keys, types) in names.items():
-        frozen = shared.setdefault(frozenset(types), frozenset(types))
-        entries[iri] = Entry(iri, labels.get("zh", ""), labels.get("en", ""), frozen,
+    for iri, (labels, keys) in found.items():
+        frozen = frozenset(typed.get(iri, ()))
+        entries[iri] = Entry(iri, labels.get("zh", ""), labels.get("en", ""), shared.setdefault(frozen, frozen),
                              tuple(sorted(k for k in keys if k)), iri.startswith(base))
     return TextIndex(entries)
 
 
-def label_rows(store: Store) -> t.Iterator[tuple[str, str, str, str | None]]:
-    """Every name of every IRI of ``store`` (kg/queries/text_labels.rq), read in parts of about :data:`PAGE` rows:
-    ranges of the IRIs' MD5 (deterministic without ORDER BY, which a remote store caps too), a range split again
-    if it returns more than :data:`MOST_ROWS`."""
-    count = store.select(query("text_labels_count", store.base))
-    names = int(count[0]["n"].value) if count else 0
-    parts = max(1, -(-names // PAGE))
+def label_rows(store: Store) -> list[Name]:
+    """Every name of every IRI of ``store`` (kg/queries/text_labels.rq)."""
+    return [(r["s"].value, r["label"].value, getattr(r["label"], "language", None) or "")
+            for r in read_all(store, "text_labels")]
+
+
+def type_rows(store: Store) -> list[tuple[str, str]]:
+    """The asserted types of every IRI of ``store`` (kg/queries/text_types.rq)."""
+    return [(r["s"].value, r["type"].value) for r in read_all(store, "text_types")]
+
+
+def read_all(store: Store, name: str) -> list[Row]:
+    """Every row of the app query ``name`` (with its ``name_count``): in one query when the store answers it whole;
+    from a store that cut the answer short (a remote store caps the rows of an answer, Virtuoso here at 100,000) in
+    parts of about :data:`PAGE` rows — ranges of the IRIs' MD5, deterministic without ORDER BY (which Virtuoso caps
+    too) — a part split again if it returns more than :data:`MOST_ROWS`."""
+    count = store.select(query(name + "_count", store.base))
+    expected = int(count[0]["n"].value) if count else 0
+    rows = _part(store, name, 0, 0x10000, None)
+    if len(rows) >= expected:
+        return rows
+    parts = max(1, -(-expected // PAGE))
     bounds = [i * 0x10000 // parts for i in range(parts)] + [0x10000]
-    read = 0
-    for low, high in zip(bounds, bounds[1:], strict=False):
-        for row in _label_part(store, low, high):
-            read += 1
-            yield row
-    if read < names:  # every name is at least one row: the store cut an answer short
-        log.warning("the text index read %d rows for %d names: does the store cap an answer below %d rows?",
-                    read, names, MOST_ROWS + 1)
+    rows = [row for low, high in zip(bounds, bounds[1:], strict=False)
+            for row in _part(store, name, low, high, MOST_ROWS)]
+    if len(rows) < expected:
+        log.warning("the text index read %d of %d rows of %s: does the store cap an answer below %d rows?",
+                    len(rows), expected, name, MOST_ROWS + 1)
+    return rows
 
 
-def _label_part(store: Store, low: int, high: int) -> t.Iterator[tuple[str, str, str, str | None]]:
+def _part(store: Store, name: str, low: int, high: int, most: int | None) -> list[Row]:
+    """The rows of the IRIs whose MD5 starts in [low, high) (four hex digits), split while over ``most`` rows."""
     def hex4(n: int) -> ox.Literal:
         return ox.Literal("g" if n >= 0x10000 else f"{n:04x}")  # "g" sorts after every hex digit
 
-    rows = store.select(query("text_labels", store.base), {"lo": hex4(low), "hi": hex4(high)}, limit=MOST_ROWS + 1)
-    if len(rows) > MOST_ROWS and high - low > 1:
+    limit = None if most is None else most + 1
+    rows = store.select(query(name, store.base), {"lo": hex4(low), "hi": hex4(high)}, limit=limit)
+    if most is not None and len(rows) > most and high - low > 1:
         middle = (low + high) // 2
-        yield from _label_part(store, low, middle)
-        yield from _label_part(store, middle, high)
-        return
-    for row in rows:
-        label = row["label"]
-        yield (row["s"].value, label.value, getattr(label, "language", None) or "",
-               row["type"].value if "type" in row else None)
+        return _part(store, name, low, middle, most) + _part(store, name, middle, high, most)
+    return rows
 
 
 def text_index(store: Store) -> TextIndex:
     """The store's text index for its current data version, built on first use (kg.store.memo)."""
-    return memo(store, "text-index", lambda s: build_text_index(label_rows(s), s.base))
+    return memo(store, "text-index", lambda s: build_text_index(label_rows(s), s.base, type_rows(s)))
