@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.formats import BY_MEDIA_TYPE, EU_FILE_TYPE, FILE_FORMATS
 from kg.namespaces import rebase_bytes
+from kg.publish.graphs import describe_graphs
 from kg.queries import query as app_query
 
 VOID = "http://rdfs.org/ns/void#"
@@ -146,7 +147,7 @@ def build_catalog(
                 ox.NamedNode(f"{base}downloads/{name}-metadata.json"))
         else:
             add(dataset, VOID + "dataDump", download)
-    return quads
+    return quads + describe_graphs(store, base, graph)
 
 
 def _distribution_titles(name: str, inferred: bool) -> tuple[str, str]:

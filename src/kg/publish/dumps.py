@@ -25,13 +25,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.formats import compact_jsonld, jsonld_context
 from kg.graph.build import build_dataset, input_digest
 from kg.namespaces import GRAPH_INFERRED, prefixes_for, rebase, rebase_bytes
 from kg.publish.catalog import build_catalog
 from kg.publish.tables import write_csv
 
 #: Bump when what is published changes (files, catalog terms), so an old publication is not reused.
-PUBLISH_VERSION = "2"
+PUBLISH_VERSION = "3"
 #: Dump files: name → (media type, pyoxigraph format or "jsonld", with inferences?).
 DUMPS: dict[str, tuple[str, ox.RdfFormat | str, bool]] = {
     "dalian-kg.ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
@@ -96,7 +97,7 @@ def write_publication(settings: Settings, directory: Path) -> None:
     store = ox.Store()
     store.bulk_load(rebase_bytes(build_dataset(settings).read_bytes(), base), ox.RdfFormat.N_QUADS)
     prefixes = prefixes_for(base)
-    context = {"@context": {**prefixes, "@language": "zh"}}
+    context = {"@context": jsonld_context(prefixes)}
     (directory / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=2), encoding="utf-8")
     inferred = ox.NamedNode(rebase(GRAPH_INFERRED, base))
     for name, (_, fmt, with_inferences) in DUMPS.items():
@@ -128,21 +129,11 @@ def _serialise(quads: list[ox.Quad], fmt: ox.RdfFormat | str, prefixes: dict[str
         return ox.serialize(quads, format=fmt)
     triples = {q.triple for q in quads}
     if fmt == "jsonld":
-        return _compact_jsonld(triples, prefixes)
+        return compact_jsonld(triples, prefixes)
     ordered = sorted(triples, key=str)
     if fmt == ox.RdfFormat.TURTLE:
         return ox.serialize(ordered, format=fmt, prefixes=prefixes)
     return ox.serialize(ordered, format=fmt)
-
-
-def _compact_jsonld(triples: set[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    """JSON-LD compacted with the published context (rdflib does the compaction)."""
-    from rdflib import Graph
-
-    graph = Graph()
-    graph.parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
-    text = graph.serialize(format="json-ld", context={**prefixes, "@language": "zh"}, auto_compact=True)
-    return text.encode("utf-8")
 
 
 def served_files(settings: Settings) -> list[Path]:

@@ -11,7 +11,6 @@ When the row limit cuts a result, ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Ro
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from urllib.parse import parse_qs
 
@@ -24,6 +23,7 @@ from kg.negotiate import negotiate
 from kg.sparql.cache import cache_key
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
+from kg.web.caching import cached, etag_of, not_modified
 from kg.web.deps import get_response_cache, get_settings, get_store, query_slot
 from kg.web.errors import error_response
 from kg.web.ui import render_query_page
@@ -146,25 +146,6 @@ class Unsupported(Exception):
     """A POST whose Content-Type the Protocol does not allow (415)."""
 
 
-def _etag(*parts: object) -> str:
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:32]
-
-
-def _cached(response: Response, etag: str) -> Response:
-    settings = get_settings()
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
-    response.vary.add("Accept")
-    return response
-
-
-def _not_modified(etag: str) -> Response | None:
-    if request.if_none_match and request.if_none_match.contains(etag):
-        return _cached(Response(status=304), etag)
-    return None
-
-
 def _endpoint_url() -> str:
     """The endpoint's own IRI under the configured base (never taken from the Host header)."""
     return get_settings().base + "sparql"
@@ -178,11 +159,11 @@ def _service_description(format_param: str | None) -> Response:
         media_type = TURTLE  # the description is always available; Turtle is its default
     store = get_store()
     endpoint = _endpoint_url()
-    etag = _etag("sd", store.data_version(), endpoint, media_type)
-    if (response := _not_modified(etag)) is not None:
+    etag = etag_of("sd", store.data_version(), endpoint, media_type)
+    if (response := not_modified(etag)) is not None:
         return response
     body = serialize_description(describe_service(store, endpoint), media_type)
-    return _cached(Response(body, content_type=content_type(media_type)), etag)
+    return cached(Response(body, content_type=content_type(media_type)), etag)
 
 
 def handle_query() -> Response:
@@ -212,9 +193,9 @@ def handle_query() -> Response:
                              default_graphs=params.get("default-graph-uri", []),
                              named_graphs=params.get("named-graph-uri", []), base_iri=_endpoint_url())
     version = store.data_version()
-    etag = _etag(version, query, prepared.default_graph_uris, prepared.named_graph_uris,
-                 prepared.media_type, settings.max_rows, settings.max_bytes)
-    if (response := _not_modified(etag)) is not None:
+    etag = etag_of(version, query, prepared.default_graph_uris, prepared.named_graph_uris,
+                   prepared.media_type, settings.max_rows, settings.max_bytes)
+    if (response := not_modified(etag)) is not None:
         return response
     cache, key = get_response_cache(), cache_key(version, prepared)
     result = cache.get(key)
@@ -227,7 +208,7 @@ def handle_query() -> Response:
         response.headers["X-SPARQL-Truncated"] = "true"
         response.headers["X-SPARQL-Row-Limit"] = str(settings.max_rows)
         response.headers["X-SPARQL-Byte-Limit"] = str(settings.max_bytes)
-    return _cached(response, etag)
+    return cached(response, etag)
 
 
 _METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
