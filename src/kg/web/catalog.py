@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from kg.formats import HTML
 from kg.negotiate import pick_description_format
-from kg.publish import DUMPS, OTHER_FILES, Publication
+from kg.publish import Publication
 from kg.views.describe import graph_triples, serialise
 from kg.web.caching import rdf_document
 from kg.web.deps import get_publication, get_store
@@ -24,7 +24,7 @@ def downloads() -> str:
     publication = get_publication()
     files = [
         {"name": name, "media_type": Publication.media_type(name), "size": publication.path(name).stat().st_size}
-        for name in (*DUMPS, *OTHER_FILES)
+        for name in publication.names()
     ]
     return render_template("catalog/downloads.html", files=files)
 
