@@ -27,6 +27,9 @@ from kg.views.search import build_search_page
 from kg.web.caching import rdf_document
 from kg.web.deps import PUBLICATION, get_settings, get_store, reader_language
 
+#: The organisation name the guide's reconciliation example looks up (tests/test_guide.py runs it).
+GUIDE_RECONCILE_EXAMPLE = "大连理工大学"
+
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/pages")
 
@@ -73,6 +76,18 @@ def home() -> str:
     store = get_store()
     examples = load_examples(get_settings().examples_dir, store.base)
     return render_template("pages/home.html", home=build_home_view(store, reader_language(), examples))
+
+
+@bp.route("/guide/linking")
+def guide_linking() -> str:
+    """The "link your data" guide: identifiers, what each link means, and the join recipes (queries/link-*.rq and
+    the federation examples, shown under the served base)."""
+    settings, store = get_settings(), get_store()
+    examples = load_examples(settings.examples_dir, store.base)
+    recipes = {"dumps": [q for q in examples if q.slug.startswith("link-")],
+               "federation": [q for q in examples if q.slug.startswith("federation-")]}
+    return render_template("pages/guide_linking.html", recipes=recipes, reconcile_url=settings.base + "reconcile",
+                           reconcile_example=GUIDE_RECONCILE_EXAMPLE)
 
 
 @bp.route("/search")
