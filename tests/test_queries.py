@@ -1160,11 +1160,12 @@ def test_link_division_codes(store: ox.Store) -> None:
 def test_link_figures_by_code(store: ox.Store) -> None:
     # 联盟在银川举行成立仪式 … 4 位院士、23位电子信息教指委委员、400余位院校领导和骨干教师，200余所高校
     rows = select(store, "link-figures-by-code")
+    # numbers of people and of institutions (所高校) present: stocks, so levels reached (docs/design.md, value kinds)
     assert {(code, value, unit, kind) for code, _i, value, unit, kind, _p in rows} == {
-        ("640100", D(4), "def/unit/person", "def/value-kind/count"),
-        ("640100", D(23), "def/unit/person", "def/value-kind/count"),
-        ("640100", D(400), "def/unit/person", "def/value-kind/count"),
-        ("640100", D(200), "def/unit/organisation", "def/value-kind/count"),
+        ("640100", D(4), "def/unit/person", "def/value-kind/reached"),
+        ("640100", D(23), "def/unit/person", "def/value-kind/reached"),
+        ("640100", D(400), "def/unit/person", "def/value-kind/reached"),
+        ("640100", D(200), "def/unit/institution", "def/value-kind/reached"),
     }
     assert {period for *_rest, period in rows} == {"id/period/2025"}
 

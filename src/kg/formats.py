@@ -156,7 +156,7 @@ QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 def jsonld_context(prefixes: dict[str, str]) -> dict[str, str]:
     """The published JSON-LD context (``/downloads/context.jsonld``): the project's prefixes, Chinese by default.
 
-    >>> jsonld_context({"dkg": "https://example.org/dalian-kg/def/ontology#"})["@language"]
+    >>> jsonld_context({"dkg": "https://w3id.org/dalian-kg/def/ontology#"})["@language"]
     'zh'
     """
     return {**prefixes, "@language": "zh"}
