@@ -257,17 +257,17 @@ def test_observation_quote_anchor_matches_article(store):
     assert quote_anchor(row.link.iri) in {f.anchor for f in view.facts if f.found}
 
 
-def test_two_round_trips_per_page(store):
-    """An entity page asks the store twice: the page query and the labels (per-data-version tables are warm)."""
+def test_one_round_trip_per_page(store):
+    """An entity page asks the store once: the page query (the per-data-version tables, labels included, are warm)."""
     counting = CountingStore(store)
     paths = ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy",
              "id/article/health", "id/obs/life-expectancy-2025", "id/period/2025")
     for path in paths:
-        page(counting, path)  # warms the per-data-version tables (units, inverses, article texts)
+        page(counting, path)  # warms the per-data-version tables (labels, units, inverses, article texts)
     for path in paths:
         counting.calls.clear()
         page(counting, path)
-        assert len(counting.calls) == 2, (path, [c[:80] for c in counting.calls])
+        assert len(counting.calls) == 1, (path, [c[:80] for c in counting.calls])
 
 
 def test_pages_are_fast_on_the_real_graph(store):

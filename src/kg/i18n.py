@@ -104,6 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "stated_inverse": {"zh": "原文以反向陈述", "en": "stated the other way round"},
     "more_values": {"zh": "其余 {n} 项", "en": "{n} more"},
     "of_total": {"zh": "共 {n} 项", "en": "{n} in all"},
+    "at_least_total": {"zh": "至少 {n} 项", "en": "{n} or more in all"},
     "show_inferred": {"zh": "显示 {n} 条推理所得的陈述", "en": "Show {n} inferred statements"},
     "from": {"zh": "从", "en": "from"},
     "measures": {"zh": "衡量", "en": "measures"},

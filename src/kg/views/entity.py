@@ -2,8 +2,9 @@
 the other beside it, type, one-line description, external identifiers), key figures, then statements grouped by
 property with their qualifiers and source sentences, inferred ones apart, figures in a table and a chart.
 
-Two store round trips per page: the page query (kg.queries entity_page: every part tagged) and the labels of the
-IRIs it mentions. Units, inverse properties and article texts are read once per data version (kg.views.memo).
+One store round trip per page: the page query (kg.queries entity_page: every part tagged). Labels come from the label
+table (kg.views.labels.labels_for), which search and the listings read anyway; units, inverse properties and article
+texts are also read once per data version (kg.views.memo).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kg.views.article import ArticleView, article_texts, build_article_view
 from kg.views.charts import Chart, build_chart
 from kg.views.figures import KeyFigure, key_figures
 from kg.views.identifiers import Identifier, identifiers
-from kg.views.labels import Label, Link, choose_label, class_link, labels_of, local_path, short_name
+from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
 from kg.views.observations import ObservationRow, article_href, observation_rows
 from kg.views.statements import Builder, Source, Statements, inverses_for
 from kg.views.units import units_for
@@ -95,12 +96,12 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     if not out_rows:
         return None
     obs_rows = parts.get("obs", [])
-    labels = labels_of(store, [rows])
+    labels = labels_for(store)  # the label table of the data version, shared with search and listings
     units = units_for(store, labels)
-    observations = observation_rows(obs_rows, lang, base, labels, units)
+    observations = observation_rows(obs_rows, lang, base, labels, units, OBSERVATION_PAGE)
     in_rows = parts.get("in", [])
-    pager = Pager(page, len(in_rows) > INBOUND_PAGE or len(observations) > OBSERVATION_PAGE)
-    observations = observations[:OBSERVATION_PAGE]
+    more_obs = len({row["obs"].value for row in obs_rows}) > OBSERVATION_PAGE
+    pager = Pager(page, len(in_rows) > INBOUND_PAGE or more_obs)
     in_rows = in_rows[:INBOUND_PAGE]
 
     texts: dict[str, dict[str, str]] = {"title": {}, "description": {}}
@@ -108,7 +109,6 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     types: list[Link] = []
     quotes: list[str] = []
     quoted_from: list[str] = []
-    inferred_graph = base + "data/inferred"
     for row in out_rows:
         p, o = row["p"].value, row["o"]
         if isinstance(o, ox.Literal):
@@ -121,7 +121,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
                 aliases.append(o.value)
             elif p == base + "def/ontology#quote":
                 quotes.append(o.value)
-        elif p == RDF_TYPE and row.get("g") != ox.NamedNode(inferred_graph):
+        elif p == RDF_TYPE and not is_true(row.get("inferred")):
             types.append(class_link(o.value, labels.get(o.value, {}), lang, base))
         elif p == QUOTED_FROM and o.value not in quoted_from:
             quoted_from.append(o.value)

@@ -77,20 +77,22 @@ def key_of(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def observation_rows(rows: list[Row], lang: str, base: str, labels: Labels,
-                     units: dict[str, Unit]) -> list[ObservationRow]:
+def observation_rows(rows: list[Row], lang: str, base: str, labels: Labels, units: dict[str, Unit],
+                     limit: int | None = None) -> list[ObservationRow]:
     """One :class:`ObservationRow` per observation of the page query's "obs" rows (several rows each when an
-    observation measures several things or carries several interpretation marks), in the query's order."""
+    observation measures several things or carries several interpretation marks), by indicator, then in time."""
     by_obs: dict[str, ObservationRow] = {}
     for row in rows:
         obs = row["obs"].value
+        if obs not in by_obs and limit is not None and len(by_obs) >= limit:
+            continue  # the query's one extra row, fetched only to know that another page follows
         if obs not in by_obs:
             by_obs[obs] = observation_row(row, lang, base, labels, units)
         current = by_obs[obs]
         for key, target in (("measures", current.measures), ("interp", current.interpretations)):
             if key in row and all(link.iri != row[key].value for link in target):
                 target.append(make_link(row[key].value, labels.get(row[key].value, {}), lang, base))
-    return list(by_obs.values())
+    return sorted(by_obs.values(), key=lambda r: (r.indicator.label.text.lower(), r.indicator.iri, r.when))
 
 
 def observation_row(row: Row, lang: str, base: str, labels: Labels, units: dict[str, Unit]) -> ObservationRow:

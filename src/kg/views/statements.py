@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.queries import query
 from kg.store import Row, Store
-from kg.views.labels import Labels, Link, make_link, quote_anchor, short_name
+from kg.views.labels import Labels, Link, is_true, make_link, quote_anchor, short_name
 from kg.views.memo import memo
 from kg.views.observations import article_href
 
@@ -31,6 +31,8 @@ SHOWN_ELSEWHERE_DKG = ("quote", "responsibleFor", "measuredBy", "verbatimValue",
                        "qualifier", "interpretation", "measures", "responsibleOrganization")
 #: Values of one property shown before a "more" toggle.
 VISIBLE_VALUES = 12
+#: Inbound links the page query counts at most (kg.queries entity_page, part "count").
+COUNT_CAP = 1001
 
 
 @dataclass
@@ -79,6 +81,7 @@ class StatementGroup:
     statements: list[Statement]
     total: int = 0
     inbound: bool = False
+    at_least: bool = False  # ``total`` is a lower bound (a hub's links are counted up to a cap)
 
     @property
     def visible(self) -> list[Statement]:
@@ -170,35 +173,34 @@ class Builder:
 
     def build(self, out_rows: list[Row], in_rows: list[Row], via_rows: list[Row],
               counts: dict[str, int]) -> Statements:
-        inbound: dict[tuple[str, str], set[str]] = {}
+        inbound: dict[tuple[str, str], bool] = {}  # (property, subject) → only inferred
         for row in in_rows:
-            inbound.setdefault((row["p"].value, row["x"].value), set()).add(row["g"].value if "g" in row else "")
-        out: dict[tuple[str, str], tuple[ox.NamedNode | ox.Literal, set[str]]] = {}
+            key = (row["p"].value, row["x"].value)
+            inbound[key] = inbound.get(key, True) and is_true(row.get("inferred"))
+        out: dict[tuple[str, str], tuple[ox.NamedNode | ox.Literal, bool]] = {}
         for row in out_rows:
             p, o = row["p"].value, row["o"]
             if hidden(p, self.base) or isinstance(o, ox.BlankNode | ox.Triple):
                 continue
             key = (p, o.value if isinstance(o, ox.NamedNode) else str(o))
-            out.setdefault(key, (o, set()))[1].add(row["g"].value if "g" in row else "")
-        inferred_graph = self.base + "data/inferred"
+            out[key] = (o, out[key][1] and is_true(row.get("inferred")) if key in out else is_true(row.get("inferred")))
         asserted: dict[str, list[Statement]] = {}
         derived: dict[str, list[Statement]] = {}
-        for (p, _), (o, graphs) in sorted(out.items()):
+        for (p, _), (o, only_inferred) in sorted(out.items()):
             statement = self.statement(p, o)
             folded = [inbound.pop((q, o.value)) for q in self.inverses.get(p, ())
                       if isinstance(o, ox.NamedNode) and (q, o.value) in inbound]
-            only_inferred = graphs == {inferred_graph}
-            if only_inferred and any(g != {inferred_graph} for g in folded):
+            if only_inferred and not all(folded):
                 statement.inverse, only_inferred = True, False
             statement.inferred = only_inferred
             (derived if only_inferred else asserted).setdefault(p, []).append(statement)
         self.add_via(asserted, derived, via_rows)
         referenced: dict[str, list[Statement]] = {}
-        for (p, x), graphs in sorted(inbound.items()):
+        for (p, x), inferred in sorted(inbound.items()):
             if hidden(p, self.base):
                 continue
             statement = Statement(statement_anchor(x, p, self.iri), link=self.link(x),
-                                  inferred=graphs == {inferred_graph}, sources=self.sources(x, p, self.iri))
+                                  inferred=inferred, sources=self.sources(x, p, self.iri))
             referenced.setdefault(p, []).append(statement)
         unplaced = [([self.link(s), self.link(p, term=True), self.link(o)], source)
                     for (s, p, o), sources in sorted(self.evidence.items()) if (s, p, o) not in self.used
@@ -246,5 +248,6 @@ class Builder:
         for p, statements in table.items():
             statements.sort(key=lambda s: (s.inferred, (s.link.label.text if s.link else s.text).lower()))
             total = max(len(statements), (counts or {}).get(p, 0))
-            groups.append(StatementGroup(self.link(p, term=True), statements, total, inbound))
+            capped = sum((counts or {}).values()) >= COUNT_CAP
+            groups.append(StatementGroup(self.link(p, term=True), statements, total, inbound, capped))
         return sorted(groups, key=lambda g: (g.prop.label.text.lower(), short_name(g.prop.iri, self.base)))
