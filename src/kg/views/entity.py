@@ -125,6 +125,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
             types.append(class_link(o.value, labels.get(o.value, {}), lang, base))
         elif p == QUOTED_FROM and o.value not in quoted_from:
             quoted_from.append(o.value)
+    types.sort(key=lambda t: (t.label.text.lower(), t.iri))
     ids, id_keys = identifiers(out_rows, base, labels, lang)
     builder = Builder(iri, lang, base, labels, inverses_for(store))
     builder.add_evidence(parts.get("ev", []))
@@ -146,7 +147,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
         description=choose_label(texts["description"], lang, "") if texts["description"] else
         summary(types, statements, mentioned, lang),
         aliases=aliases,
-        types=sorted(types, key=lambda t: t.label.text.lower()),
+        types=types,
         identifiers=ids,
         statements=statements,
         observations=[] if is_observation else observations,
