@@ -316,3 +316,10 @@ def test_ontology_and_class_pages(store):
     assert any(p.domains or p.ranges for p in properties)
     members = build_class_members(store, store.base + "def/ontology#GovernmentAgency", "zh")
     assert any(m.link.href == "/id/org/dalian-health-commission" for m in members)
+
+
+def test_key_figures_never_set_areas_against_each_other(store):
+    """Dalian's 4.0 physicians per 1,000 is one card; China's planning standard is a labelled reference on it."""
+    figures = page(store, "def/indicator/practising-physicians-per-1000").figures
+    assert len(figures) == 1 and figures[0].area.label.text == "Dalian"
+    assert figures[0].references and figures[0].references[0].startswith("China · 2025 · target")
