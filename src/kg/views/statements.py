@@ -20,11 +20,14 @@ from kg.views.observations import article_href
 RDF, RDFS, SKOS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
                    "http://www.w3.org/2004/02/skos/core#")
 PROV, SCHEMA, DCT = "http://www.w3.org/ns/prov#", "http://schema.org/", "http://purl.org/dc/terms/"
+SDMX = "http://purl.org/linked-data/sdmx/2009/"
 #: Said elsewhere on the page (header, identifiers, sources, the article text), not as statements.
 SHOWN_ELSEWHERE = {
     RDF + "type", RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "definition", RDFS + "comment",
     DCT + "description", SCHEMA + "name", SCHEMA + "headline", SCHEMA + "articleBody", PROV + "wasQuotedFrom",
     PROV + "wasDerivedFrom", PROV + "value", SCHEMA + "subjectOf",
+    # an observation's page shows these in its card
+    SDMX + "dimension#refArea", SDMX + "dimension#refPeriod", SDMX + "measure#obsValue", SDMX + "attribute#unitMeasure",
 }
 #: Own-ontology terms said elsewhere (relative to the base's def/ontology#).
 SHOWN_ELSEWHERE_DKG = ("quote", "responsibleFor", "measuredBy", "verbatimValue", "indicator", "valueKind",
