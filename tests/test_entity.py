@@ -323,3 +323,13 @@ def test_key_figures_never_set_areas_against_each_other(store):
     figures = page(store, "def/indicator/practising-physicians-per-1000").figures
     assert len(figures) == 1 and figures[0].area.label.text == "Dalian"
     assert figures[0].references and figures[0].references[0].startswith("China · 2025 · target")
+
+
+def test_long_value_lists_are_cut_and_counted(store):
+    """A property with more values than a page lists shows the first ones and says how many there are."""
+    from kg.views import statements
+
+    built = page(store, "id/division/210200")
+    longest = max((g for gs in (built.statements.asserted, built.statements.inferred) for g in gs),
+                  key=lambda g: g.total)
+    assert len(longest.statements) <= statements.MAX_VALUES and longest.total >= len(longest.statements)

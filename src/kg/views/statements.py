@@ -34,6 +34,8 @@ SHOWN_ELSEWHERE_DKG = ("quote", "responsibleFor", "measuredBy", "verbatimValue",
                        "qualifier", "interpretation", "measures", "responsibleOrganization")
 #: Values of one property shown before a "more" toggle.
 VISIBLE_VALUES = 12
+#: Values of one property a page lists at most (the rest are counted: the data formats and SPARQL have them all).
+MAX_VALUES = 100
 #: Inbound links the page query counts at most (kg.queries entity_page, part "count").
 COUNT_CAP = 1001
 
@@ -252,5 +254,5 @@ class Builder:
             statements.sort(key=lambda s: (s.inferred, (s.link.label.text if s.link else s.text).lower()))
             total = max(len(statements), (counts or {}).get(p, 0))
             capped = sum((counts or {}).values()) >= COUNT_CAP
-            groups.append(StatementGroup(self.link(p, term=True), statements, total, inbound, capped))
+            groups.append(StatementGroup(self.link(p, term=True), statements[:MAX_VALUES], total, inbound, capped))
         return sorted(groups, key=lambda g: (g.prop.label.text.lower(), short_name(g.prop.iri, self.base)))
