@@ -21,6 +21,7 @@ from kg.views.charts import Chart, build_chart
 from kg.views.figures import KeyFigure, key_figures
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
+from kg.views.memo import memo
 from kg.views.observations import ObservationRow, article_href, observation_rows
 from kg.views.statements import Builder, Source, Statements, inverses_for
 from kg.views.units import units_for
@@ -72,9 +73,12 @@ class EntityPage:
     chart: Chart | None = None
 
 
-def page_query(base: str, iri: str, page: int) -> str:
-    """The page query for ``iri`` (its VALUES blocks filled with the IRI, a validated pyoxigraph term) at ``page``."""
+def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True) -> str:
+    """The page query for ``iri`` (its VALUES blocks filled with the IRI, a validated pyoxigraph term) at ``page``;
+    without ``named_graphs`` (a user's files in the default graph) the outgoing triples are read from it."""
     text = query("entity_page", base)
+    if not named_graphs:
+        text = text.replace("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
     node = ox.NamedNode(iri)
     while "VALUES ?s { }" in text:
         text = with_values(text, "s", [node])
@@ -88,11 +92,12 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     """The page of one entity (None when the store says nothing about it as a subject)."""
     base = store.base
     page = max(1, page)
-    rows = store.select(page_query(base, iri, page))
+    named = memo(store, "named-graphs", lambda s: s.ask(query("entity_named_graphs", s.base)))
+    rows = store.select(page_query(base, iri, page, named_graphs=named))
     parts: dict[str, list[Row]] = {}
     for row in rows:
         parts.setdefault(row["part"].value, []).append(row)
-    out_rows = parts.get("out", [])
+    out_rows = with_inferred(parts.get("out", []), base + "data/inferred")
     if not out_rows:
         return None
     obs_rows = parts.get("obs", [])
@@ -160,6 +165,17 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
         mentioned_in=mentioned,
         chart=None if is_observation else build_chart(observations, {"reference": STRINGS["reference"][lang]}),
     )
+
+
+def with_inferred(out_rows: list[Row], inferred_graph: str) -> list[Row]:
+    """One row per outgoing triple (the query gives one per graph), ``inferred`` when only data/inferred holds it."""
+    graphs: dict[tuple[str, str], set[str]] = {}
+    first: dict[tuple[str, str], Row] = {}
+    for row in out_rows:
+        key = (row["p"].value, str(row["o"]))
+        first.setdefault(key, row)
+        graphs.setdefault(key, set()).add(row["g"].value if "g" in row else "")
+    return [{**row, "inferred": ox.Literal(graphs[key] == {inferred_graph})} for key, row in first.items()]
 
 
 #: Properties that say what a thing is part of, for a one-line description where the graph has none.
