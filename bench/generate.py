@@ -20,7 +20,7 @@ import random
 import sys
 import typing as t
 
-BASE = "https://example.org/dalian-kg/"
+BASE = "https://w3id.org/dalian-kg/"
 ID = BASE + "id/synthetic/"
 DEF = BASE + "def/synthetic/"
 DKG = BASE + "def/ontology#"

@@ -17,7 +17,7 @@ PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX dkg: <https://example.org/dalian-kg/def/ontology#>
+PREFIX dkg: <https://w3id.org/dalian-kg/def/ontology#>
 PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
 PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
 """

@@ -36,7 +36,7 @@ RESULTS = BENCH / "results"
 #: The constant response: a static file served by the same Flask app and gunicorn config (there is no /healthz).
 CEILING_PATH = "static/site.css"
 HUB_QUERY = """SELECT ?org (COUNT(*) AS ?n) WHERE {
-  ?obs <https://example.org/dalian-kg/def/ontology#responsibleOrganization> ?org } GROUP BY ?org ORDER BY DESC(?n) ?org
+  ?obs <https://w3id.org/dalian-kg/def/ontology#responsibleOrganization> ?org } GROUP BY ?org ORDER BY DESC(?n) ?org
 LIMIT 1"""
 
 HEADER = """# Scale benchmark (issue 6)
@@ -111,7 +111,7 @@ def run_size(size: int, args) -> dict:
     indicator = top_indicator(store)
     hub = next(iter(store.query(HUB_QUERY, use_default_graph_as_union=True)))["org"].value
     pages = dict(PAGES)
-    pages["hub page"] = hub.removeprefix("https://example.org/dalian-kg/")
+    pages["hub page"] = hub.removeprefix("https://w3id.org/dalian-kg/")
     mix = query_mix(indicator)
     app = _store_for_pages(store, data.path)
     result: dict = {"size": size_label(size), "synthetic": size, "quads": data.quads, "indicator": indicator,

@@ -23,6 +23,7 @@ from kg.namespaces import CANONICAL_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from dataset import kg_command  # noqa: E402
 from measure import MemorySampler, rss_bytes  # noqa: E402
 from tests.server import free_port, stop  # noqa: E402
 from tests.virtuoso import VirtuosoServer, require_virtuoso  # noqa: E402
@@ -53,8 +54,8 @@ def kg_serve(*args: str, workers: int = 2, startup_limit: float = 600.0) -> t.It
     """Run ``kg serve`` with the canonical base (so /id/... pages find the data's IRIs) and yield it once it answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--base-iri", CANONICAL_BASE, *args]
+    command = [kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), *args]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -93,11 +94,13 @@ class Virtuoso:
 
 
 @contextlib.contextmanager
-def virtuoso_with(path: Path, *, graph: str = CANONICAL_BASE + "data/asserted") -> t.Iterator[Virtuoso]:
-    """A private Virtuoso (tests/virtuoso.py) bulk-loaded with ``path`` (N-Quads keep their own graphs)."""
+def virtuoso_with(path: Path, *, graph: str = CANONICAL_BASE + "data/asserted",
+                  buffers: int | None = None) -> t.Iterator[Virtuoso]:
+    """A private Virtuoso (tests/virtuoso.py) bulk-loaded with ``path`` (N-Quads keep their own graphs);
+    ``buffers``: 8 KiB cache pages (tests/virtuoso.py's default, 20,000, is for the small built graph)."""
     require_virtuoso()
     vdir = Path(tempfile.mkdtemp(prefix="kg-bench-virtuoso-"))
-    server = VirtuosoServer(vdir)
+    server = VirtuosoServer(vdir, buffers=buffers)
     try:
         started = time.perf_counter()
         server.start()

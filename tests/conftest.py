@@ -17,7 +17,7 @@ from kg.store import Store
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so test modules can `from server import running_server`
 
-from server import free_port, running_server  # noqa: E402
+from server import running_server  # noqa: E402
 from stores import embedded_store  # noqa: E402
 from virtuoso import virtuoso_server  # noqa: E402
 
@@ -54,12 +54,8 @@ def serving(backend: str) -> Iterator[str]:
         with running_server() as base_url:
             yield base_url
         return
-    port = free_port()
-    base_iri = f"http://127.0.0.1:{port}/"
-    with virtuoso_server(load=False) as virtuoso:
-        virtuoso.load_graph(base_iri=base_iri)  # the store holds the IRIs the server will answer for
-        with running_server("--store", virtuoso.url, port=port, env={"KG_BASE_IRI": base_iri}) as base_url:
-            yield base_url
+    with virtuoso_server(load=True) as virtuoso, running_server("--store", virtuoso.url) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

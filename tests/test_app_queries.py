@@ -16,7 +16,7 @@ from stores import embedded_store
 #: Sample bindings for the queries that need them (IRIs under the served base are filled in per store).
 BINDINGS = {
     "s": "id/org/neusoft", "article": "id/article/health", "class": "http://www.w3.org/ns/org#Organization",
-    "g": "data/ontology", "obs": "id/obs/", "base": None, "type": "https://example.org/dalian-kg/def/ontology#GovernmentAgency",
+    "g": "data/ontology", "obs": "id/obs/", "base": None, "type": "https://w3id.org/dalian-kg/def/ontology#GovernmentAgency",
     "p": "http://www.w3.org/2000/01/rdf-schema#label", "v": "东软集团",
     "indicator": "def/indicator/cockpit-domain-controller-supplier-rank",
 }
@@ -48,7 +48,7 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
         elif variable == "v":
             out[variable] = ox.Literal(value)
         else:
-            value = value.replace("https://example.org/dalian-kg/", base)
+            value = value.replace("https://w3id.org/dalian-kg/", base)
             out[variable] = ox.NamedNode(value if value.startswith("http") else base + value)
     return out
 

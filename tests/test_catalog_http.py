@@ -6,6 +6,7 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF, VOID
 
+from kg.namespaces import CANONICAL_BASE
 from kg.publish.dumps import DUMPS, Publication
 
 
@@ -15,11 +16,11 @@ def test_well_known_void_describes_the_dataset(server):
     assert response.headers["Content-Type"].startswith("text/turtle")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     graph = Graph().parse(data=response.text, format="turtle")
-    dataset = URIRef(server + "data/dalian-kg")
+    dataset = URIRef(CANONICAL_BASE + "data/dalian-kg")
     assert (dataset, RDF.type, DCAT.Dataset) in graph
     assert (dataset, RDF.type, VOID.Dataset) in graph
     assert int(graph.value(dataset, VOID.triples)) > 10_000
-    assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(server + "sparql")
+    assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(CANONICAL_BASE + "sparql")
     assert len(list(graph.objects(dataset, DCAT.distribution))) == len(DUMPS) + 1
 
 
@@ -33,8 +34,9 @@ def test_well_known_void_sends_browsers_to_the_dataset_page(server):
 def test_every_distribution_downloads_with_its_media_type_and_size(server):
     graph = Graph().parse(data=requests.get(server + ".well-known/void", timeout=30).text, format="turtle")
     for distribution in graph.subjects(RDF.type, DCAT.Distribution):
-        url = str(graph.value(distribution, DCAT.downloadURL))
-        response = requests.get(url, timeout=60)
+        url = str(graph.value(distribution, DCAT.downloadURL))  # canonical: served at the same path here
+        assert url.startswith(CANONICAL_BASE + "downloads/")
+        response = requests.get(server + url.removeprefix(CANONICAL_BASE), timeout=60)
         assert response.status_code == 200, url
         name = url.rsplit("/", 1)[1]
         assert response.headers["Content-Type"].split(";")[0] == Publication.media_type(name).split(";")[0]

@@ -10,7 +10,7 @@ from kg.namespaces import CANONICAL_BASE
 
 
 def test_export_writes_the_dumps(tmp_path):
-    result = CliRunner().invoke(main, ["export", str(tmp_path)], env={"KG_BASE_IRI": "http://kg.test/"})
+    result = CliRunner().invoke(main, ["export", str(tmp_path)], env={"KG_PUBLIC_URL": "http://kg.test/"})
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
     assert {"dalian-kg.ttl", "dalian-kg-inferred.nq", "dalian-kg.jsonld", "observations.csv", "void.ttl"} <= names
@@ -19,8 +19,8 @@ def test_export_writes_the_dumps(tmp_path):
 
 
 def test_export_uses_the_canonical_base_whatever_the_served_base(tmp_path):
-    """A dump is the same whatever host serves the data: KG_BASE_IRI (the served base) does not leak into it."""
-    result = CliRunner().invoke(main, ["export", str(tmp_path)], env={"KG_BASE_IRI": "http://127.0.0.1:5000/"})
+    """A dump is the same whatever host serves the data: the server's public address does not leak into it."""
+    result = CliRunner().invoke(main, ["export", str(tmp_path)], env={"KG_PUBLIC_URL": "http://127.0.0.1:5000/"})
     assert result.exit_code == 0, result.output
     text = (tmp_path / "dalian-kg.nt").read_text(encoding="utf-8")
     assert CANONICAL_BASE + "id/org/neusoft" in text

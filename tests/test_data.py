@@ -84,3 +84,65 @@ def test_every_printed_number_is_encoded(everything, slug):
     missing = [n for n in _NUMBER.findall(article.text) if n not in covered]
     assert missing == [], f"numbers of {slug} in no quote: {missing}"
     assert verbatims, f"{slug} has no observations"
+
+
+# ---------------------------------------------------------------- interpretation marks (issue 11): said iff not printed
+
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+INTERPRETATION = "https://w3id.org/dalian-kg/def/interpretation/"
+#: How the text prints each period in the sentence of a figure; 2021–2025 is also given by an article that frames
+#: itself as the 14th Five-Year Plan ("十四五", "五年来").
+PRINTED_AS = {
+    "2020": (), "2021-2025": ("十四五", "五年来"), "2021-2024": ("2021 至 2024 年",), "2023-onward": ("2023",),
+    "2024": ("2024年",), "2025": ("2025", "期末"), "2025-H1": ("2025年上半年",),
+    "2020-2025-05": ("2020年-2025年1-5月",),
+}
+
+
+def _sentence(text: str, quote: str) -> str:
+    start = text.index(quote)
+    begin = text.rfind("。", 0, start) + 1
+    end = text.find("。", start + len(quote))
+    return text[begin:end if end >= 0 else len(text)]
+
+
+def _clause(text: str, quote: str) -> str:
+    """The quote widened to the punctuation around it (，、；。), so 每人每月 of one figure is not read as another's."""
+    start = text.index(quote)
+    begin = max(text.rfind(mark, 0, start) for mark in "，；。") + 1
+    ends = [i for i in (text.find(mark, start + len(quote)) for mark in "，；。") if i >= 0]
+    return text[begin:min(ends) if ends else len(text)]
+
+
+def _reasons(everything, obs) -> set[str]:
+    return {str(r).removeprefix(INTERPRETATION) for r in everything.objects(obs, DKG.interpretation)}
+
+
+def test_a_period_is_marked_exactly_when_the_text_does_not_print_it(everything):
+    articles = {URIRef(a.iri): a.text for a in load_articles(Settings().articles_dir).values()}
+    checked = 0
+    for obs in everything.subjects(RDF.type, QB.Observation):
+        period = str(everything.value(obs, URIRef(SDMX_DIMENSION + "refPeriod"))).rsplit("/", 1)[-1]
+        text = articles[everything.value(obs, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"))]
+        sentence = _sentence(text, str(everything.value(obs, DKG.quote)))
+        frame = text if period == "2021-2025" else sentence
+        printed = any(marker in frame for marker in PRINTED_AS[period])
+        marked = bool(_reasons(everything, obs) & {"period-plan-start", "period-plan-end", "period-vague"})
+        assert printed != marked, f"{obs} ({period}): printed={printed} in {sentence!r}, marked={marked}"
+        checked += 1
+    assert checked == 141
+
+
+def test_a_unit_the_text_does_not_print_is_marked(everything):
+    """A standard per person per month: its clause prints 每人每月, or the unit is marked as implied."""
+    per_month = URIRef("https://w3id.org/dalian-kg/def/unit/cny-per-person-per-month")
+    articles = {URIRef(a.iri): a.text for a in load_articles(Settings().articles_dir).values()}
+    implied = []
+    for obs in everything.subjects(URIRef("http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"), per_month):
+        text = articles[everything.value(obs, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"))]
+        printed = "每人每月" in _clause(text, str(everything.value(obs, DKG.quote)))
+        assert printed != ("unit-implied" in _reasons(everything, obs)), obs
+        if not printed:
+            implied.append(str(everything.value(obs, DKG.verbatimValue)))
+    # 失业保险金标准分别上调至1785元、1890元: the only standards the page gives without 每人每月
+    assert sorted(implied) == ["1785元", "1890元"]

@@ -44,6 +44,7 @@ def test_glued_and_escaped_service_is_found(query: str) -> None:
     ("SELECT (<bif:exec>('select 1') AS ?x) {}", "bif:exec"),
     ("PREFIX v: <http://evil.example/fn#> SELECT (v:f(1) AS ?x) {}", "v:f"),
     ("SELECT (sql:foo(1) AS ?x) {}", "sql:foo"),
+    ("PREFIX fn: <http://www.w3.org/2005/xpath-functions#> SELECT (fn:doc('http://x/') AS ?x) {}", "fn:doc"),
     ("SELECT * { \\u0053ERVICE <http://evil/> {} }", "escape"),
     ("ASK { " + "{ " * 100 + "}" * 100 + " }", "deeper"),
     ("ASK { FILTER(" + "(" * 80 + "1" + ")" * 80 + ") }", "deeper"),

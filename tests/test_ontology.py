@@ -16,7 +16,7 @@ ONTOLOGY = ROOT / "ontology" / "dalian-kg.ttl"
 CODELISTS = ROOT / "ontology" / "codelists.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 
-BASE = "https://example.org/dalian-kg/"
+BASE = "https://w3id.org/dalian-kg/"
 DKG = Namespace(BASE + "def/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -359,8 +359,8 @@ BROKEN = [
     ("id/org/two-names", "Rule names: rdfs:label is the same as skos:prefLabel"),
     ("id/program/no-area", "Rule policy areas"),
     ("id/program/start-date", "Rule time: use dct:temporal"),
-    ("id/product/p", "Rule evidence: https://example.org/dalian-kg/id/product/p"),
-    ("def/ontology", "Rule deprecated: https://example.org/dalian-kg/def/ontology#topic"),
+    ("id/product/p", "Rule evidence: https://w3id.org/dalian-kg/id/product/p"),
+    ("def/ontology", "Rule deprecated: https://w3id.org/dalian-kg/def/ontology#topic"),
 ]
 
 

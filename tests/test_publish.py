@@ -21,7 +21,7 @@ QB_OBS = "http://purl.org/linked-data/cube#Observation"
 
 @pytest.fixture(scope="module")
 def publication():
-    return publish(Settings.from_env(base_iri=BASE))
+    return publish(Settings.from_env(canonical_base=BASE))  # the data moved to another base at build time
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from kg.namespaces import CANONICAL_BASE
+
 SCHEMAS = Path(__file__).resolve().parent / "data" / "reconciliation-api" / "0.2" / "schemas"
 
 
@@ -34,7 +36,7 @@ def test_manifest_validates(embedded_server, validators):
     manifest = requests.get(embedded_server + "reconcile", timeout=30).json()
     check(validators, "manifest", manifest)
     assert manifest["versions"] == ["0.2"]
-    assert manifest["identifierSpace"] == embedded_server + "id/"
+    assert manifest["identifierSpace"] == CANONICAL_BASE + "id/"
 
 
 #: (name as typed in a spreadsheet, the entity it must find first)
@@ -60,11 +62,11 @@ def test_a_spreadsheet_batch_finds_the_right_entities(embedded_server, validator
     for i, (name, expected) in enumerate(BATCH):
         result = answer[f"q{i}"]["result"]
         assert result, name
-        assert result[0]["id"] == embedded_server + expected, (name, result[:2])
+        assert result[0]["id"] == CANONICAL_BASE + expected, (name, result[:2])
 
 
 def test_type_constraint_and_exact_match(embedded_server, validators):
-    agency = embedded_server + "def/ontology#GovernmentAgency"
+    agency = CANONICAL_BASE + "def/ontology#GovernmentAgency"
     queries = {"q0": {"query": "大连市卫生健康委员会", "type": agency, "limit": 3}}
     answer = requests.get(embedded_server + "reconcile", params={"queries": json.dumps(queries)}, timeout=30).json()
     check(validators, "reconciliation-result-batch", answer)
@@ -74,7 +76,7 @@ def test_type_constraint_and_exact_match(embedded_server, validators):
     scored = requests.post(embedded_server + "reconcile", data={"queries": json.dumps(constrained)}, timeout=30)
     assert scored.status_code == 200, scored.text
     check(validators, "reconciliation-result-batch", scored.json())
-    assert scored.json()["q0"]["result"][0]["id"] == embedded_server + "id/org/neusoft"
+    assert scored.json()["q0"]["result"][0]["id"] == CANONICAL_BASE + "id/org/neusoft"
     assert all(agency in [ty["id"] for ty in c["type"]] for c in result)
     assert result[0]["match"] is True
 
@@ -87,7 +89,7 @@ def test_suggest_preview_and_bad_json(embedded_server, validators):
     check(validators, "suggest-types-response", types)
     props = requests.get(embedded_server + "reconcile/suggest/property", params={"prefix": "run"}, timeout=30).json()
     check(validators, "suggest-properties-response", props)
-    card = requests.get(embedded_server + "reconcile/preview", params={"id": embedded_server + "id/org/neusoft"},
+    card = requests.get(embedded_server + "reconcile/preview", params={"id": CANONICAL_BASE + "id/org/neusoft"},
                         timeout=30)
     assert card.status_code == 200 and "东软" in card.text
     bad = requests.get(embedded_server + "reconcile", params={"queries": "{not json"}, timeout=30)
@@ -95,11 +97,11 @@ def test_suggest_preview_and_bad_json(embedded_server, validators):
 
 
 def test_data_extension_fetches_indicator_values(embedded_server, validators):
-    agency = embedded_server + "id/org/dalian-civil-affairs-bureau"
+    agency = CANONICAL_BASE + "id/org/dalian-civil-affairs-bureau"
     proposal = requests.get(embedded_server + "reconcile/propose_properties",
-                            params={"type": embedded_server + "def/ontology#GovernmentAgency"}, timeout=30).json()
+                            params={"type": CANONICAL_BASE + "def/ontology#GovernmentAgency"}, timeout=30).json()
     check(validators, "data-extension-property-proposal", proposal)
-    indicator = embedded_server + "def/indicator/urban-minimum-living-standard"
+    indicator = CANONICAL_BASE + "def/indicator/urban-minimum-living-standard"
     extend = {"ids": [agency], "properties": [{"id": indicator}]}
     answer = requests.post(embedded_server + "reconcile", data={"extend": json.dumps(extend)}, timeout=30).json()
     check(validators, "data-extension-response", answer)

@@ -12,6 +12,7 @@ import rdflib
 import requests
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, URLENCODED, XML, SPARQLWrapper
 
+from kg.namespaces import CANONICAL_BASE
 from server import running_server
 
 DATA = Path(__file__).parent / "data" / "protocol.trig"
@@ -305,4 +306,4 @@ def test_builtin_graph_has_the_design_named_graphs(server: str) -> None:
     response = requests.get(server + "sparql", headers={"Accept": "text/turtle"}, timeout=30)
     graph = rdflib.Graph().parse(data=response.content, format="turtle")
     names = {str(name) for name in graph.objects(None, SD.name)}
-    assert {server + "data/" + g for g in ("asserted", "inferred", "links", "ontology")} <= names
+    assert {CANONICAL_BASE + "data/" + g for g in ("asserted", "inferred", "links", "ontology")} <= names

@@ -188,7 +188,18 @@ def test_unknown_mode_is_refused(tmp_path: Path) -> None:
 
 def test_store_mode_from_the_environment() -> None:
     assert Settings.from_env({"KG_STORE_MODE": "disk"}).store_mode == "disk"
-    assert Settings.from_env({}).store_mode == "memory"
+    assert Settings.from_env({}).store_mode == "auto"
+
+
+def test_auto_mode_keeps_small_data_in_memory_and_puts_large_data_on_disk(tmp_path: Path, observations: Path) -> None:
+    small = embedded_store(settings_for("auto", tmp_path, observations))
+    large = embedded_store(settings_for("auto", tmp_path, observations).but(memory_mode_max_mb=0))
+    try:
+        assert small.disk_path is None and large.disk_path is not None
+        assert small.data_version() == large.data_version()
+    finally:
+        small.close()
+        large.close()
 
 
 def test_a_failed_build_leaves_no_store(tmp_path: Path) -> None:

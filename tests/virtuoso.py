@@ -34,6 +34,11 @@ def require_virtuoso() -> None:
     pytest.skip(message)
 
 
+#: Per-query bounds of the test instances (scripts/virtuoso.sh reads them): small, so a memory bomb stays small.
+TEST_LIMITS = {"MAX_QUERY_MEM": "256M", "MAX_MEM_POOL_SIZE": "64000000", "MAX_SPARQL_MEM_POOL_SIZE": "64000000",
+               "MAX_QUERY_EXECUTION_TIME": "20"}
+
+
 class VirtuosoServer:
     """One private instance; ``start``/``stop`` may be called repeatedly (the database survives a stop)."""
 
@@ -45,13 +50,16 @@ class VirtuosoServer:
         self.http_port = free_port()
         self.password = "kg" + secrets.token_hex(12)
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
+        #: scripts/virtuoso.sh's per-query bounds (the environment may override them)
+        self.limits = {name: os.environ.get(name, value) for name, value in TEST_LIMITS.items()}
 
     @property
     def env(self) -> dict[str, str]:
         """Environment for the script and for ``kg load --into`` (the password never leaves the process tree)."""
         return {**os.environ, "VDIR": str(self.vdir), "ISQL_PORT": str(self.isql_port),
                 "HTTP_PORT": str(self.http_port), "KG_STORE_PASSWORD": self.password, "KG_STORE_USER": "dba",
-                "NUMBER_OF_BUFFERS": str(self.buffers), "MAX_DIRTY_BUFFERS": str(self.buffers * 3 // 4)}
+                "NUMBER_OF_BUFFERS": str(self.buffers), "MAX_DIRTY_BUFFERS": str(self.buffers * 3 // 4),
+                **self.limits}
 
     def _script(self, *args: str, timeout: float = 120) -> str:
         done = subprocess.run(["bash", str(SCRIPT), *args], env=self.env, capture_output=True, text=True,
@@ -77,9 +85,9 @@ class VirtuosoServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
 
-    def load_graph(self, *, base_iri: str | None = None, data: Path | None = None) -> str:
-        """``kg load --into`` the built graph (under ``base_iri`` if given) or ``data``; returns the summary line."""
-        env = {**self.env, "KG_BASE_IRI": base_iri} if base_iri else self.env
+    def load_graph(self, *, data: Path | None = None) -> str:
+        """``kg load --into`` the built graph or ``data``; returns the command's summary line."""
+        env = self.env
         extra = ["--data", str(data)] if data else []
         done = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--into", self.url, *extra], env=env,
                               capture_output=True, text=True, timeout=600, cwd=REPO)

@@ -65,12 +65,9 @@ def stats() -> None:
 def query(file, fmt: str) -> None:
     """Run a SPARQL query FILE (or - for stdin) against the local reasoned graph."""
     from kg.errors import KgError
-    from kg.namespaces import CANONICAL_BASE
     from kg.sparql.local import run_local_query
 
     settings = Settings.from_env()
-    # locally there is no served address: keep the canonical IRIs the files and examples are written with
-    settings = settings.but(base_iri=settings.base_iri or CANONICAL_BASE)
     store = open_local_store(settings)
     try:
         click.echo(run_local_query(store, settings, file.read(), fmt), nl=False)
@@ -85,13 +82,15 @@ def query(file, fmt: str) -> None:
 @click.option("--port", type=int, default=None, help="Port [KG_PORT, 5000]")
 @click.option("--workers", type=int, default=None, help="gunicorn worker processes [KG_WORKERS, 2]")
 @click.option("--threads", type=int, default=None, help="Threads per worker [KG_THREADS, 16]")
-@click.option("--base-iri", default=None, help="Base IRI of the data [KG_BASE_IRI, http://HOST:PORT/]")
+@click.option("--public-url", default=None,
+              help="This server's public address, for the URLs it writes about itself [KG_PUBLIC_URL, "
+                   "http://HOST:PORT/]; the data's IRIs keep the canonical base (KG_CANONICAL_BASE)")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Serve these RDF files instead of the built-in graph (repeatable)")
 @click.option("--store", "store_url", default=None, help="Serve from this SPARQL 1.1 endpoint [KG_STORE_URL]")
-@click.option("--store-mode", type=click.Choice(["memory", "disk"]), default=None,
-              help="Embedded store: bulk-loaded in memory, or a cached on-disk store opened read-only "
-                   "[KG_STORE_MODE, memory]")
+@click.option("--store-mode", type=click.Choice(["auto", "memory", "disk"]), default=None,
+              help="Embedded store: bulk-loaded in memory, a cached on-disk store opened read-only, or auto (memory "
+                   "up to KG_MEMORY_MODE_MAX_MB of data, 64) [KG_STORE_MODE, auto]")
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Per-query time limit, s [10]")
 @click.option("--max-rows", type=int, default=None, help="Most result rows per query [10000]")
 @click.option("--max-query-length", type=int, default=None, help="Longest query text, bytes [100000]")
@@ -139,15 +138,12 @@ def load(url: str, update_url: str | None, data_files: tuple[Path, ...]) -> None
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("dist/dumps"))
-@click.option("--base-iri", default=None,
-              help="Base IRI of the exported data [the canonical base, kg.namespaces.CANONICAL_BASE; KG_BASE_IRI "
-                   "does not apply: a dump is the same whatever host serves it]")
-def export(directory: Path, base_iri: str | None) -> None:
-    """Write the dumps (Turtle, N-Triples, N-Quads, JSON-LD; asserted and with inferences) and the CSV."""
-    from kg.namespaces import CANONICAL_BASE
+def export(directory: Path) -> None:
+    """Write the dumps (Turtle, N-Triples, N-Quads, JSON-LD; asserted and with inferences) and the CSV, under the
+    canonical base (KG_CANONICAL_BASE): the same files /downloads/ serves."""
     from kg.publish.export import export_all
 
-    for path in export_all(Settings.from_env(base_iri=base_iri or CANONICAL_BASE), directory):
+    for path in export_all(Settings.from_env(), directory):
         click.echo(path)
 
 

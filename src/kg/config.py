@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from kg.namespaces import CANONICAL_BASE
+
 #: The checkout this package runs from (ontology/, data/, queries/, node_modules/ live there): the default root.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +30,12 @@ class Settings:
     workers: int = 2
     #: Threads per worker: a slow client or a running query holds one thread, not a process.
     threads: int = 16
-    #: The base IRI the data is served under; empty means "http://{host}:{port}/".
-    base_iri: str = ""
+    #: The canonical base of the data's IRIs (kg.namespaces.CANONICAL_BASE): the same in the store, the dumps, the
+    #: CSV and VoID whatever host serves them; pages map its IRIs to local paths. Change it to publish elsewhere.
+    canonical_base: str = CANONICAL_BASE
+    #: This server's public address, for the URLs it writes about itself (the service description's endpoint, the
+    #: reconciliation manifest); empty means "http://{host}:{port}/". Never taken from a request's Host header.
+    public_url: str = ""
     #: RDF files to serve instead of the built-in graph (``kg serve --data``).
     data_files: tuple[str, ...] = ()
     #: URL of an external SPARQL 1.1 endpoint to serve from instead of the embedded store.
@@ -37,8 +43,10 @@ class Settings:
     #: The external store's private write side (``kg load``): user and password, never stored in the repository.
     store_user: str = "dba"
     store_password: str = ""
-    #: Embedded store kind: "memory" (bulk-loaded at start-up) or "disk" (a cached RocksDB store opened read-only).
-    store_mode: str = "memory"
+    #: Embedded store kind: "memory" (bulk-loaded at start-up), "disk" (a cached RocksDB store opened read-only by
+    #: every process), or "auto": memory for data files up to ``memory_mode_max_mb`` in all, disk above.
+    store_mode: str = "auto"
+    memory_mode_max_mb: int = 64
     #: Per-query time limit in seconds.
     query_timeout: float = 10.0
     #: Longest accepted query text, in bytes.
@@ -90,8 +98,13 @@ class Settings:
 
     @property
     def base(self) -> str:
-        """The base IRI actually used, always ending with '/'."""
-        base = self.base_iri or f"http://{self.host}:{self.port}/"
+        """The base of the data's IRIs (the canonical base), always ending with '/'."""
+        return self.canonical_base if self.canonical_base.endswith("/") else self.canonical_base + "/"
+
+    @property
+    def public_base(self) -> str:
+        """This server's public address, always ending with '/'."""
+        base = self.public_url or f"http://{self.host}:{self.port}/"
         return base if base.endswith("/") else base + "/"
 
     @property

@@ -7,9 +7,10 @@ import re
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
-#: The base every file in ontology/ and data/ is written against. The served base may differ
-#: (``Settings.base_iri``); the store rewrites this prefix when it loads.
-CANONICAL_BASE = "https://example.org/dalian-kg/"
+#: The canonical base every file in ontology/, data/ and queries/ is written against, and the base of every IRI the
+#: service publishes (store, dumps, CSV, VoID), whatever host serves it. ``Settings.canonical_base`` (from
+#: ``KG_CANONICAL_BASE``) may move the data to another base at build time; the vocabulary moves with it.
+CANONICAL_BASE = "https://w3id.org/dalian-kg/"
 
 DKG = Namespace(CANONICAL_BASE + "def/ontology#")
 SCHEMA = Namespace("http://schema.org/")
@@ -92,7 +93,7 @@ def prefixes_for(base: str = CANONICAL_BASE) -> dict[str, str]:
 def rebase(iri: str, base: str) -> str:
     """Move an IRI from the canonical base to ``base``; other IRIs are returned unchanged.
 
-    >>> rebase("https://example.org/dalian-kg/id/org/neusoft", "http://127.0.0.1:5000/")
+    >>> rebase("https://w3id.org/dalian-kg/id/org/neusoft", "http://127.0.0.1:5000/")
     'http://127.0.0.1:5000/id/org/neusoft'
     >>> rebase("http://www.wikidata.org/entity/Q74881", "http://127.0.0.1:5000/")
     'http://www.wikidata.org/entity/Q74881'
@@ -110,7 +111,7 @@ def sparql_prologue(base: str = CANONICAL_BASE) -> str:
 def rebase_bytes(data: bytes, base: str) -> bytes:
     """Move every ``<canonical…>`` IRI of an N-Triples/N-Quads document to ``base``.
 
-    >>> rebase_bytes(b'<https://example.org/dalian-kg/id/x> <http://p> "a" .', "http://h/")
+    >>> rebase_bytes(b'<https://w3id.org/dalian-kg/id/x> <http://p> "a" .', "http://h/")
     b'<http://h/id/x> <http://p> "a" .'
     """
     if base == CANONICAL_BASE:

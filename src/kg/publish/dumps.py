@@ -73,7 +73,7 @@ class Publication:
 
 
 def publish(settings: Settings, *, force: bool = False) -> Publication:
-    """Return the publication for ``settings.base``, writing it if the inputs or the base changed."""
+    """Return the publication under the canonical base, writing it if the inputs or the base changed."""
     base = settings.base
     catalog = settings.catalog_file.read_bytes()
     key = hashlib.sha256((input_digest(settings) + "\0" + base + "\0" + PUBLISH_VERSION).encode() + catalog)

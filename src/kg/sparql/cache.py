@@ -1,8 +1,8 @@
 """Complete answers to user queries, kept per process and reused while the data version holds.
 
-The served data never changes while it is served, so an answer is exact for the same data version, query text,
-dataset, format and limits: the key holds all of them. Bounded in bytes (least recently used out first), and an
-answer bigger than an eighth of the budget is never kept.
+The served data never changes while it is served, so an answer is exact for the same data version and the same
+request (query text, dataset, Accept and format; the limits are the server's): the caller's key holds them all.
+Bounded in bytes (least recently used out first); an answer bigger than an eighth of the budget is never kept.
 """
 
 from __future__ import annotations
@@ -10,15 +10,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from kg.store import QueryRequest, QueryResponse
+from kg.store import QueryResponse
 
 Key = tuple[object, ...]
-
-
-def cache_key(version: str, request: QueryRequest) -> Key:
-    """Everything an answer depends on."""
-    return (version, request.query, request.default_graph_uris, request.named_graph_uris, request.media_type,
-            request.max_rows, request.max_bytes, request.base_iri)
 
 
 class ResponseCache:

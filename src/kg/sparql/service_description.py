@@ -29,7 +29,7 @@ def _void(name: str) -> ox.NamedNode:
 def describe_service(store: Store, endpoint: str) -> list[ox.Triple]:
     """The service description triples for ``endpoint`` (the /sparql URL) over ``store``."""
     service, dataset, default_graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
-    void = ox.NamedNode(store.base + ".well-known/void")
+    void = ox.NamedNode(endpoint.removesuffix("sparql") + ".well-known/void")  # where this service serves it
     triples = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),

@@ -98,17 +98,36 @@ def store_message(error: Exception) -> str:
     return " ".join(message.replace("\\n", " ").split())[:500] or text
 
 
+#: Virtuoso reports errors as "Virtuoso <SQLSTATE> Error <code>: <text>" (e.g. "Virtuoso 07S01 Error SR183: …").
+_VIRTUOSO_STATE = re.compile(r"Virtuoso ([0-9A-Z]{5}) Error ")
+#: The store refused the query: privileges, security restrictions, the gate of scripts/virtuoso.sh (KG403).
+_STORE_REFUSED = re.compile(r"SR186|SQ070|SR159|KG403|permission|not allowed|security restriction|restricted to", re.I)
+#: The store's time limits.
+_STORE_TIMED_OUT = re.compile(r"S1TAT|S1T00|SR171|SR203|HY008|SQLCancel|timed? ?out|estimated execution time", re.I)
+#: The store could not read the query.
+_STORE_SYNTAX = re.compile(r"SP0\d\d|SPARQL compiler|syntax", re.I)
+#: SQLSTATE classes whose cause is the query itself: dynamic SQL (07: wrong arguments, SR183), cardinality (21),
+#: data exceptions (22: bad value, division by zero, result too long), syntax or access rule (2A, 37: SQ074,
+#: SP030/SP031; 42: unknown function or column). Connection (08), rollback (40), memory (HY), anything else: the
+#: store's own trouble.
+_CLIENT_STATES = ("07", "21", "22", "2A", "37", "42")
+
+
 def classify(message: str) -> KgError:
-    """Virtuoso's SQL states → our errors: permissions 403, time limits 503, syntax 400, the rest 503.
+    """Virtuoso's SQL states → our errors: refusals 403, time limits 503, errors caused by the query 400, the rest
+    (the store down, out of memory, deadlocks, anything unrecognised) 503.
 
     >>> type(classify("Virtuoso HY008 Error SR203: Async statement killed by SQLCancel")).__name__
     'QueryTimeout'
+    >>> type(classify("Virtuoso 37000 Error SQ074: Line 1: syntax error")).__name__
+    'QueryError'
     """
-    if re.search(r"SR186|SQ070|permission|not allowed", message, re.I):
+    if _STORE_REFUSED.search(message):
         return QueryRefused(f"the store refused the query: {message}")
-    if re.search(r"S1TAT|S1T00|SR171|SR203|HY008|SQLCancel|timed? ?out|estimated execution time", message, re.I):
+    if _STORE_TIMED_OUT.search(message):
         return QueryTimeout(f"the query exceeded the store's time limit: {message}")
-    if re.search(r"SP0\d\d|SPARQL compiler|syntax", message, re.I):
+    state = _VIRTUOSO_STATE.search(message)
+    if (state and state[1].startswith(_CLIENT_STATES)) or _STORE_SYNTAX.search(message):
         return QueryError(message)
     return StoreUnavailable(f"the triple store failed: {message}")
 

@@ -8,6 +8,7 @@ Two modes (``Settings.store_mode``):
 - ``memory`` (default): bulk-loaded into an in-memory store at start-up, shared with the workers by fork. Reading
   it dirties its pages, so each worker and query child ends up with a private copy (~3 GB RSS at 1 M triples).
 - ``disk``: loaded once per data digest into a read-only RocksDB directory (kg.store.disk) opened by every process.
+- ``auto`` (default): memory up to ``Settings.memory_mode_max_mb`` of data files, disk above.
 
 The app's own queries run in this process; a user's query runs in the confined query child (kg.store.executor).
 """
@@ -27,7 +28,16 @@ from kg.store.disk import DiskStore, Source, build_disk_store, store_key
 from kg.store.executor import StoreSource, resolve_store, run_job
 from kg.store.pool import ExecutorPool
 
-STORE_MODES = ("memory", "disk")
+STORE_MODES = ("auto", "memory", "disk")
+
+
+def chosen_mode(settings: Settings, files: Sequence[Path]) -> str:
+    """The mode to use: ``auto`` keeps small data in memory (fastest scans) and puts large data on disk, where every
+    process shares one copy through the page cache and start-up is an open, not a load (bench/results/memory.md)."""
+    if settings.store_mode != "auto":
+        return settings.store_mode
+    size = sum(Path(f).stat().st_size for f in files)
+    return "memory" if size <= settings.memory_mode_max_mb * 2**20 else "disk"
 
 
 def sources_for(files: Sequence[Path]) -> list[Source]:
@@ -64,7 +74,7 @@ class EmbeddedStore:
         if not files:
             raise ValueError("an embedded store needs the files it serves")
         sources = sources_for(files)
-        if settings.store_mode == "disk":
+        if chosen_mode(settings, files) == "disk":
             version, key = store_key(sources)
             directory = build_disk_store(sources, settings.cache_dir / "stores" / key)
             return cls(DiskStore(directory), base=settings.base, version=version, settings=settings)

@@ -85,6 +85,7 @@ class RemoteStore:
         self._version = ""
         # shared by the worker processes forked after the store was opened: one finds out, all stop waiting
         self._down_until = multiprocessing.RawValue("d", -1.0)
+        self._default_is_ours = False
 
     # -- the app's own queries
 
@@ -118,11 +119,11 @@ class RemoteStore:
         elif request.has_dataset_clause:
             dataset = ([], [])
         else:
-            graphs = self._served_graphs()
-            dataset = (graphs, graphs)
+            # Virtuoso's DESCRIBE over its default dataset leaves some graphs out: name them for it
+            dataset = self._default_dataset(named=request.form == "DESCRIBE")
         limit = request.max_rows
         maxrows = None if limit is None else limit + 1
-        if request.default_graph_uris or request.named_graph_uris or not request.has_dataset_clause:
+        if dataset[0] or dataset[1]:
             query = fence_graphs(query, dataset[1])
         if request.form in ("CONSTRUCT", "DESCRIBE"):
             triples = parse_triples(self._send(query, NTRIPLES, dataset, timeout, maxrows))
@@ -161,6 +162,10 @@ class RemoteStore:
             if not own:
                 own = sorted(g for g in counts if not g.startswith(SYSTEM_GRAPH_PREFIXES))
             self._graphs = own
+            # the store's own default dataset is exactly the served graphs (the hardened Virtuoso keeps its system
+            # graphs private): then queries go without dataset parameters, which Virtuoso evaluates wrongly
+            # (property paths inside joins lose solutions when default-graph-uri lists several graphs)
+            self._default_is_ours = bool(own) and set(counts) == set(own)
             digest = hashlib.sha256("\n".join(f"{g} {counts[g]}" for g in own).encode())
             self._version = digest.hexdigest()[:16]
             self._cached_at = time.monotonic()
@@ -169,8 +174,13 @@ class RemoteStore:
         """The project's graphs as default and named graphs, unless the query names its own dataset."""
         if has_dataset_clause(query):
             return [], []
+        return self._default_dataset()
+
+    def _default_dataset(self, *, named: bool = False) -> Dataset:
+        """No parameters when the store's default dataset is the served graphs (unless ``named``), else those graphs
+        named as default and named graphs."""
         graphs = self._served_graphs()
-        return graphs, graphs
+        return ([], []) if self._default_is_ours and not named else (graphs, graphs)
 
     def _served_graphs(self) -> list[str]:
         """:meth:`graphs`, or one graph that does not exist when the store holds none (no dataset at all would

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -67,13 +68,19 @@ def parse_example(path: Path) -> ExampleQuery:
 
 
 def load_examples(folder: Path, base: str = CANONICAL_BASE) -> list[ExampleQuery]:
-    """Every ``*.rq`` of ``folder`` by file name, moved from the canonical base to ``base``.
-
-    The examples are written against the canonical base (as the data files are); a server publishing under another
-    base must offer them with its own IRIs, or they would find nothing. Unreadable files are skipped with a warning.
+    """Every ``*.rq`` of ``folder`` by file name, moved from the canonical base to ``base`` (a data set published
+    under another base, ``KG_CANONICAL_BASE``). Read once while the files stay as they are (their names, sizes and
+    times are the key): pages list them on every request. Unreadable files are skipped with a warning.
     """
+    paths = sorted(folder.glob("*.rq"))
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return list(_read_examples(folder, base, signature))
+
+
+@functools.lru_cache(maxsize=16)
+def _read_examples(folder: Path, base: str, signature: tuple[tuple[str, int, int], ...]) -> tuple[ExampleQuery, ...]:
     examples = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in (folder / name for name, _, _ in signature):
         try:
             example = parse_example(path)
         except (OSError, UnicodeDecodeError) as err:
@@ -81,4 +88,4 @@ def load_examples(folder: Path, base: str = CANONICAL_BASE) -> list[ExampleQuery
             continue
         text = example.query.replace(CANONICAL_BASE, base)
         examples.append(replace(example, query=text, href=QUERY_PAGE + "?" + urlencode({"query": text})))
-    return examples
+    return tuple(examples)

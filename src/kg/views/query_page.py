@@ -75,14 +75,14 @@ class QueryPage:
 
 
 def cell_for(term: object, base: str, prefixes: dict[str, str]) -> Cell:
-    """Turn one RDF term into a cell: entity IRIs under ``base`` link to their own page (the IRI itself)."""
+    """Turn one RDF term into a cell: entity IRIs under ``base`` link to their page on this server."""
     if term is None:
         return Cell("", kind="unbound")
     if isinstance(term, ox.NamedNode):
         iri = term.value
-        linkable = iri.startswith(("http://", "https://"))
-        return Cell(compact(iri, prefixes) or iri, kind="iri", href=iri if linkable else None, title=iri,
-                    entity=iri.startswith(base))
+        entity = iri.startswith(base)
+        href = "/" + iri[len(base):] if entity else (iri if iri.startswith(("http://", "https://")) else None)
+        return Cell(compact(iri, prefixes) or iri, kind="iri", href=href, title=iri, entity=entity)
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown_type = None if datatype in (_XSD_STRING, _RDF_LANGSTRING) else (compact(datatype, prefixes) or datatype)

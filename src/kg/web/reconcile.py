@@ -43,8 +43,8 @@ def _payload(name: str) -> t.Any:
 
 
 def _service_url() -> str:
-    """The service's own URL under the configured base (never taken from the Host header)."""
-    return get_settings().base + "reconcile"
+    """The service's public URL (``--public-url``; never taken from the Host header)."""
+    return get_settings().public_base + "reconcile"
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])

@@ -21,7 +21,6 @@ from gunicorn.http.errors import NoMoreData, ParseException
 from kg.errors import MalformedRequest, QueryError, QueryRefused, QueryTooLong, RequestTimeout
 from kg.formats import HTML, TURTLE, content_type
 from kg.negotiate import negotiate
-from kg.sparql.cache import cache_key
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
 from kg.web.deps import get_response_cache, get_settings, get_store, query_slot
@@ -166,7 +165,13 @@ def _not_modified(etag: str) -> Response | None:
 
 
 def _endpoint_url() -> str:
-    """The endpoint's own IRI under the configured base (never taken from the Host header)."""
+    """The endpoint's public URL (``--public-url``; never taken from the Host header)."""
+    return get_settings().public_base + "sparql"
+
+
+def _query_base() -> str:
+    """What relative IRIs in a query resolve against: the endpoint's canonical IRI, so ``<id/org/neusoft>`` names
+    the data's own IRI whatever address the server answers on."""
     return get_settings().base + "sparql"
 
 
@@ -208,17 +213,20 @@ def handle_query() -> Response:
     if negotiate("solutions", request.headers.get("Accept"), format_param) == HTML:
         return render_query_page(query)  # the page runs it through the same checks and shows errors as a page
     store = get_store()
-    prepared = prepare_query(query, settings, accept=request.headers.get("Accept"), format_param=format_param,
-                             default_graphs=params.get("default-graph-uri", []),
-                             named_graphs=params.get("named-graph-uri", []), base_iri=_endpoint_url())
+    accept = request.headers.get("Accept")
+    default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    # the request as sent decides the answer (the data never changes while served): a repeat is answered from the
+    # cache before the query is even read again
     version = store.data_version()
-    etag = _etag(version, query, prepared.default_graph_uris, prepared.named_graph_uris,
-                 prepared.media_type, settings.max_rows, settings.max_bytes)
+    key = (version, query, tuple(default_graphs), tuple(named_graphs), accept, format_param)
+    etag = _etag(*key, settings.max_rows, settings.max_bytes)
     if (response := _not_modified(etag)) is not None:
         return response
-    cache, key = get_response_cache(), cache_key(version, prepared)
+    cache = get_response_cache()
     result = cache.get(key)
     if result is None:
+        prepared = prepare_query(query, settings, accept=accept, format_param=format_param,
+                                 default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_query_base())
         with query_slot():
             result = store.execute(prepared)
         cache.put(key, result)

@@ -42,12 +42,13 @@
     tab.query();
   }
 
-  // YASR's sanitiser sets target=_blank on every link it draws: entity links (under the graph's base) are
-  // pages of this site and open in place; other IRIs keep opening in a new window.
+  // YASR's sanitiser sets target=_blank on every link it draws: entity links (IRIs under the data's canonical
+  // base) are pages of this site, served at the same path here, and open in place; other IRIs keep a new window.
   function fixEntityLinks(el) {
     var links = el.querySelectorAll("a.iri");
     for (var j = 0; j < links.length; j++) {
-      if (links[j].href.indexOf(base) === 0 && links[j].target !== "_self") {
+      if (links[j].href.indexOf(base) === 0) {
+        links[j].href = "/" + links[j].href.slice(base.length);
         links[j].target = "_self";
         links[j].removeAttribute("rel");
         links[j].classList.add("kg-entity");
@@ -57,7 +58,10 @@
   new MutationObserver(function () { fixEntityLinks(root); }).observe(root, { childList: true, subtree: true });
   root.addEventListener("click", function (ev) {
     var a = ev.target.closest ? ev.target.closest("a.iri") : null;
-    if (a && a.href.indexOf(base) === 0) a.target = "_self";
+    if (a && a.href.indexOf(base) === 0) {
+      a.href = "/" + a.href.slice(base.length);
+      a.target = "_self";
+    }
   }, true);
 
   var select = document.getElementById("kg-example-select");
