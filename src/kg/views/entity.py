@@ -105,9 +105,10 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     units = units_for(store, labels)
     observations = observation_rows(obs_rows, lang, base, labels, units, OBSERVATION_PAGE)
     in_rows = parts.get("in", [])
+    more_in = len(in_rows) > INBOUND_PAGE
+    in_rows = [r for r in in_rows[:INBOUND_PAGE] if isinstance(r["x"], ox.NamedNode) and not is_true(r.get("isobs"))]
     more_obs = len({row["obs"].value for row in obs_rows}) > OBSERVATION_PAGE
-    pager = Pager(page, len(in_rows) > INBOUND_PAGE or more_obs)
-    in_rows = in_rows[:INBOUND_PAGE]
+    pager = Pager(page, more_in or more_obs)
 
     texts: dict[str, dict[str, str]] = {"title": {}, "description": {}}
     aliases: list[str] = []
