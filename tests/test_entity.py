@@ -271,15 +271,17 @@ def test_one_round_trip_per_page(store):
 
 
 def test_pages_are_fast_on_the_real_graph(store):
-    """p50 of building the view-model on the real graph (the HTTP timings at 1 M triples: bench/pages_http.py)."""
-    for path in ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy"):
+    """Building the view-model on the real graph takes milliseconds (5-15 ms; the HTTP timings at 1 M triples are
+    bench/pages_http.py's). CPU time of this process, the best of seven: the shared machine's load does not count."""
+    for path in ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy",
+                 "id/article/health"):
         page(store, path)
         samples = []
         for _ in range(7):
-            start = time.perf_counter()
+            start = time.process_time()
             page(store, path)
-            samples.append(time.perf_counter() - start)
-        assert sorted(samples)[3] < 0.25, (path, samples)  # generous: a loaded 2-core machine
+            samples.append(time.process_time() - start)
+        assert min(samples) < 0.1, (path, samples)
 
 
 def test_hub_pages_are_paged(store):
