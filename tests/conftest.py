@@ -74,6 +74,20 @@ def project_store() -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
+def canonical_store():
+    """The reasoned built-in graph under the canonical base in a plain pyoxigraph store (the example queries'
+    expected answers, tests/test_queries.py), shared by the client tests."""
+    import pyoxigraph as ox
+
+    from kg.config import Settings
+    from kg.graph.build import build_dataset
+
+    store = ox.Store()
+    store.bulk_load(build_dataset(Settings.from_env()).read_bytes(), ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.fixture(scope="session")
 def embedded_server() -> Iterator[str]:
     """`kg serve` on the embedded store only (for tests of embedded-only behaviour, e.g. the browser UI)."""
     with serving("embedded") as base_url:

@@ -23,7 +23,7 @@ BINDINGS = {
 #: Queries whose rows depend on a VALUES block filled by the caller.
 VALUES_QUERIES = {"entity_page": "s", "labels_of": "s"}
 #: Queries that answer a boolean or a graph rather than rows.
-NOT_ROWS = {"entity_exists", "entity_describe", "graph_triples", "entity_named_graphs"}
+NOT_ROWS = {"entity_exists", "entity_describe", "graph_triples", "graph_description", "entity_named_graphs"}
 
 
 #: Queries run on another graph than the store's (pySHACL's validation report): parsed only.

@@ -21,7 +21,10 @@ def test_well_known_void_describes_the_dataset(server):
     assert (dataset, RDF.type, VOID.Dataset) in graph
     assert int(graph.value(dataset, VOID.triples)) > 10_000
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef(CANONICAL_BASE + "sparql")
-    assert len(list(graph.objects(dataset, DCAT.distribution))) == len(DUMPS) + 1
+    names = {str(graph.value(d, DCAT.downloadURL)).rsplit("/", 1)[1] for d in graph.objects(dataset, DCAT.distribution)}
+    assert {*DUMPS, "observations.csv"} <= names
+    assert all(name.startswith("indicator-") and name.endswith(".csv") for name in names - {*DUMPS, "observations.csv"})
+    assert len(names) > len(DUMPS) + 100, "a CSV per indicator"
 
 
 def test_well_known_void_sends_browsers_to_the_dataset_page(server):

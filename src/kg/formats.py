@@ -8,6 +8,7 @@ description, entity dereferencing, downloads and the catalog all read this table
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,3 +147,39 @@ def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dic
     if chosen:
         return ox.serialize(triples, format=fmt, prefixes=chosen) or b""
     return ox.serialize(triples, format=fmt) or b""
+
+
+#: Formats whose documents keep graph names (a document's quads are written as they are).
+QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+
+
+def jsonld_context(prefixes: dict[str, str]) -> dict[str, str]:
+    """The published JSON-LD context (``/downloads/context.jsonld``): the project's prefixes, Chinese by default.
+
+    >>> jsonld_context({"dkg": "https://w3id.org/dalian-kg/def/ontology#"})["@language"]
+    'zh'
+    """
+    return {**prefixes, "@language": "zh"}
+
+
+def compact_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Triples as JSON-LD compacted with the published context (one node object per subject; rdflib compacts)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    ordered = sorted(set(triples), key=str)
+    graph.parse(data=ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    return graph.serialize(format="json-ld", context=jsonld_context(prefixes), auto_compact=True).encode("utf-8")
+
+
+def serialize_document(quads: Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """An RDF document (an entity's description, a named graph, a dump) in ``fmt``: N-Quads and TriG keep the graph
+    names, the other formats get the distinct triples; JSON-LD is compacted with :func:`jsonld_context`."""
+    quads = list(quads)
+    if fmt in QUAD_FORMATS:
+        chosen = rdf_prefixes(fmt, prefixes)
+        return (ox.serialize(quads, format=fmt, prefixes=chosen) if chosen else ox.serialize(quads, format=fmt)) or b""
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    if fmt == ox.RdfFormat.JSON_LD:
+        return compact_jsonld(triples, prefixes)
+    return serialize_triples(triples, fmt, prefixes)

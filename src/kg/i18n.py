@@ -132,6 +132,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "see_also": {"zh": "参见", "en": "see also"},
     "version": {"zh": "版本", "en": "version"},
     "where_when": {"zh": "地区 · 时期", "en": "Area · period"},
+    "named_graph": {"zh": "命名图", "en": "Named graph"},
+    "graph_content": {"zh": "本图的数据", "en": "This graph's data"},
+    "graph_content_text": {
+        "zh": "以 RDF 请求本 IRI 即得到本图的全部三元组（N-Quads 与 TriG 中位于本命名图内）及其描述（默认图）：",
+        "en": "Ask this IRI for RDF to get every triple of the graph (in N-Quads and TriG, inside this named graph) "
+              "with its description (in the default graph):"},
+    "graph_query": {"zh": "在 SPARQL 查询页中列出本图的三元组", "en": "List this graph's triples on the query page"},
+    "graph_dumps": {"zh": "包含本图的下载文件", "en": "Downloads that contain this graph"},
+    "guide": {"zh": "关联指南", "en": "Link your data"},
 }
 
 

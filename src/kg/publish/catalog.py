@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.formats import BY_MEDIA_TYPE, EU_FILE_TYPE, FILE_FORMATS
 from kg.namespaces import rebase_bytes
+from kg.publish.graphs import describe_graphs
 from kg.queries import query as app_query
 
 VOID = "http://rdfs.org/ns/void#"
@@ -41,8 +42,12 @@ SPDX = "http://spdx.org/rdf/terms#"
 def build_catalog(
     store: ox.Store, catalog_file: Path, *, base: str, sizes: dict[str, int], media_types: dict[str, str],
     checksums: dict[str, str] | None = None, triples: dict[str, int] | None = None,
+    titles: dict[str, tuple[str, str]] | None = None,
 ) -> list[ox.Quad]:
-    """The catalog graph ``{base}data/catalog`` for the data in ``store`` (which must not contain it yet)."""
+    """The catalog graph ``{base}data/catalog`` for the data in ``store`` (which must not contain it yet).
+
+    ``titles``: the per-indicator CSV files with their indicator's name (zh, en).
+    """
     graph = ox.NamedNode(base + "data/catalog")
     graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     quads = [
@@ -133,7 +138,7 @@ def build_catalog(
         if triples and name in triples:
             add(distribution, VOID + "triples", integer(triples[name]))
         add(distribution, DCT + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
-        zh, en = _distribution_titles(name, inferred)
+        zh, en = _distribution_titles(name, inferred, (titles or {}).get(name))
         add(distribution, DCT + "description", ox.Literal(f"{zh}：{name}，{media_type}。", language="zh"))
         add(distribution, DCT + "description", ox.Literal(f"{en}: {name}, {media_type}.", language="en"))
         add(distribution, DCT + "title", ox.Literal(zh, language="zh"))
@@ -142,14 +147,16 @@ def build_catalog(
         add(distribution, str(RDFS_LABEL.value), ox.Literal(en, language="en"))
         if name.endswith(".csv"):
             add(distribution, DCT + "conformsTo", ox.NamedNode("http://www.w3.org/ns/csvw"))
-            add(distribution, DCAT + "describedBy",
-                ox.NamedNode(f"{base}downloads/{name}-metadata.json"))
+            metadata = "csv-metadata.json" if titles and name in titles else f"{name}-metadata.json"
+            add(distribution, DCAT + "describedBy", ox.NamedNode(f"{base}downloads/{metadata}"))
         else:
             add(dataset, VOID + "dataDump", download)
-    return quads
+    return quads + describe_graphs(store, base, graph)
 
 
-def _distribution_titles(name: str, inferred: bool) -> tuple[str, str]:
+def _distribution_titles(name: str, inferred: bool, indicator: tuple[str, str] | None) -> tuple[str, str]:
+    if indicator:
+        return f"指标“{indicator[0]}”的观测数据（CSV）", f"Observations of “{indicator[1]}” (CSV)"
     if name.endswith(".csv"):
         return "观测数据表（CSV，含 CSVW 元数据）", "Observations as tidy CSV (with CSVW metadata)"
     fmt = name.rsplit(".", 1)[1].upper()

@@ -6,7 +6,8 @@ served base and derives, in a directory keyed by the inputs and the base:
 - ``dataset.nq`` — every named graph plus ``data/catalog`` (VoID + DCAT): what a store loads;
 - dumps of the asserted graphs and of everything with inferences in Turtle, N-Triples, N-Quads (named
   graphs kept) and JSON-LD (compacted with the published ``context.jsonld``);
-- ``observations.csv`` with CSVW metadata (``observations.csv-metadata.json``);
+- ``observations.csv`` with CSVW metadata (``observations.csv-metadata.json``), and one CSV per indicator
+  (``indicator-<key>.csv``, described together by ``csv-metadata.json``);
 - ``void.ttl`` — the catalog graph alone.
 
 Counts in the catalog are computed from the data, and byte sizes from the files just written, so the DCAT
@@ -25,13 +26,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
+from kg.formats import compact_jsonld, jsonld_context
 from kg.graph.build import build_dataset, input_digest
 from kg.namespaces import GRAPH_INFERRED, prefixes_for, rebase, rebase_bytes
 from kg.publish.catalog import build_catalog
-from kg.publish.tables import write_csv
+from kg.publish.tables import INDICATOR_METADATA, INDICATOR_PREFIX, write_tables
 
 #: Bump when what is published changes (files, catalog terms), so an old publication is not reused.
-PUBLISH_VERSION = "2"
+PUBLISH_VERSION = "3"
 #: Dump files: name → (media type, pyoxigraph format or "jsonld", with inferences?).
 DUMPS: dict[str, tuple[str, ox.RdfFormat | str, bool]] = {
     "dalian-kg.ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
@@ -47,6 +49,7 @@ DUMPS: dict[str, tuple[str, ox.RdfFormat | str, bool]] = {
 OTHER_FILES = {
     "observations.csv": "text/csv; charset=utf-8",
     "observations.csv-metadata.json": "application/csvm+json",
+    INDICATOR_METADATA: "application/csvm+json",
     "context.jsonld": "application/ld+json",
     "void.ttl": "text/turtle",
     "dataset.nq": "application/n-quads",
@@ -62,14 +65,24 @@ class Publication:
 
     def path(self, name: str) -> Path:
         """The file for a published name; KeyError for names that are not published."""
-        if name not in DUMPS and name not in OTHER_FILES:
+        if name not in DUMPS and name not in OTHER_FILES and name not in self.indicator_files():
             raise KeyError(name)
         return self.directory / name
+
+    def indicator_files(self) -> list[str]:
+        """The per-indicator CSV files, by name."""
+        return sorted(p.name for p in self.directory.glob(f"{INDICATOR_PREFIX}*.csv"))
+
+    def names(self) -> list[str]:
+        """Every published file: the dumps, the other files, then the per-indicator CSVs."""
+        return [*DUMPS, *OTHER_FILES, *self.indicator_files()]
 
     @staticmethod
     def media_type(name: str) -> str:
         """The media type a published file is served with."""
-        return DUMPS[name][0] if name in DUMPS else OTHER_FILES[name]
+        if name in DUMPS:
+            return DUMPS[name][0]
+        return OTHER_FILES.get(name) or OTHER_FILES["observations.csv"]
 
 
 def publish(settings: Settings, *, force: bool = False) -> Publication:
@@ -96,15 +109,15 @@ def write_publication(settings: Settings, directory: Path) -> None:
     store = ox.Store()
     store.bulk_load(rebase_bytes(build_dataset(settings).read_bytes(), base), ox.RdfFormat.N_QUADS)
     prefixes = prefixes_for(base)
-    context = {"@context": {**prefixes, "@language": "zh"}}
+    context = {"@context": jsonld_context(prefixes)}
     (directory / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=2), encoding="utf-8")
     inferred = ox.NamedNode(rebase(GRAPH_INFERRED, base))
     for name, (_, fmt, with_inferences) in DUMPS.items():
         everything = store.quads_for_pattern(None, None, None, None)
         quads = [q for q in everything if with_inferences or q.graph_name != inferred]
         (directory / name).write_bytes(_serialise(quads, fmt, prefixes))
-    write_csv(store, base, directory)
-    names = (*DUMPS, "observations.csv")
+    indicator_files = write_tables(store, base, directory)
+    names = (*DUMPS, "observations.csv", *indicator_files)
     sizes = {name: (directory / name).stat().st_size for name in names}
     checksums = {name: hashlib.sha256((directory / name).read_bytes()).hexdigest() for name in names}
     quads = list(store.quads_for_pattern(None, None, None, None))
@@ -115,7 +128,7 @@ def write_publication(settings: Settings, directory: Path) -> None:
         triples[name] = len(chosen) if fmt == ox.RdfFormat.N_QUADS else len({q.triple for q in chosen})
     media_types = {n: Publication.media_type(n) for n in sizes}
     catalog = build_catalog(store, settings.catalog_file, base=base, sizes=sizes, media_types=media_types,
-                            checksums=checksums, triples=triples)
+                            checksums=checksums, triples=triples, titles=indicator_files)
     (directory / "void.ttl").write_bytes(
         ox.serialize([q.triple for q in catalog], format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     )
@@ -128,21 +141,11 @@ def _serialise(quads: list[ox.Quad], fmt: ox.RdfFormat | str, prefixes: dict[str
         return ox.serialize(quads, format=fmt)
     triples = {q.triple for q in quads}
     if fmt == "jsonld":
-        return _compact_jsonld(triples, prefixes)
+        return compact_jsonld(triples, prefixes)
     ordered = sorted(triples, key=str)
     if fmt == ox.RdfFormat.TURTLE:
         return ox.serialize(ordered, format=fmt, prefixes=prefixes)
     return ox.serialize(ordered, format=fmt)
-
-
-def _compact_jsonld(triples: set[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    """JSON-LD compacted with the published context (rdflib does the compaction)."""
-    from rdflib import Graph
-
-    graph = Graph()
-    graph.parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
-    text = graph.serialize(format="json-ld", context={**prefixes, "@language": "zh"}, auto_compact=True)
-    return text.encode("utf-8")
 
 
 def served_files(settings: Settings) -> list[Path]:

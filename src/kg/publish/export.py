@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from kg.config import Settings
-from kg.publish.dumps import DUMPS, OTHER_FILES, publish
+from kg.publish.dumps import publish
 
 
 def export_all(settings: Settings, directory: Path) -> list[Path]:
@@ -14,7 +14,7 @@ def export_all(settings: Settings, directory: Path) -> list[Path]:
     publication = publish(settings)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in (*DUMPS, *OTHER_FILES):
+    for name in publication.names():
         target = directory / name
         shutil.copyfile(publication.path(name), target)
         written.append(target)

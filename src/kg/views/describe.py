@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.formats import BY_MEDIA_TYPE, serialize_triples
+from kg.formats import BY_MEDIA_TYPE, serialize_document
 from kg.namespaces import prefixes_for
 from kg.queries import query
 from kg.store import Store
@@ -22,7 +22,14 @@ def graph_triples(store: Store, graph_iri: str) -> list[ox.Triple]:
 
 
 def serialise(triples: list[ox.Triple], media_type: str, base: str) -> bytes:
-    """Triples in the RDF format of ``media_type``, with the project's prefixes where the format has them."""
+    """Triples in the RDF format of ``media_type``, with the project's prefixes where the format has them, JSON-LD
+    compacted with the published context (``/downloads/context.jsonld``); N-Quads and TriG in the default graph."""
+    return serialise_quads([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples],
+                           media_type, base)
+
+
+def serialise_quads(quads: list[ox.Quad], media_type: str, base: str) -> bytes:
+    """Quads in the RDF format of ``media_type``: graph names kept in N-Quads and TriG (see :func:`serialise`)."""
     fmt = BY_MEDIA_TYPE[media_type].rdf
     assert fmt is not None, media_type
-    return serialize_triples(triples, fmt, prefixes_for(base))
+    return serialize_document(quads, fmt, prefixes_for(base))

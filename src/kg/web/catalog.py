@@ -11,8 +11,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from kg.formats import HTML
 from kg.negotiate import pick_description_format
-from kg.publish import DUMPS, OTHER_FILES, Publication
+from kg.publish import Publication
 from kg.views.describe import graph_triples, serialise
+from kg.web.caching import rdf_document
 from kg.web.deps import get_publication, get_store
 
 bp = Blueprint("catalog", __name__)
@@ -23,7 +24,7 @@ def downloads() -> str:
     publication = get_publication()
     files = [
         {"name": name, "media_type": Publication.media_type(name), "size": publication.path(name).stat().st_size}
-        for name in (*DUMPS, *OTHER_FILES)
+        for name in publication.names()
     ]
     return render_template("catalog/downloads.html", files=files)
 
@@ -43,14 +44,10 @@ def download(name: str) -> Response:
 
 @bp.get("/.well-known/void")
 def void_description() -> Response:
-    """The VoID/DCAT description (RDF by content negotiation; browsers go to the dataset page)."""
+    """The VoID/DCAT description (RDF by content negotiation, with ETag and CORS; browsers go to the dataset page)."""
     media_type = pick_description_format(request.headers.get("Accept"))
     store = get_store()
     if media_type == HTML:
         return redirect("/data/dalian-kg", code=303)
-    body = serialise(graph_triples(store, store.base + "data/catalog"), media_type, store.base)
-    response = Response(body, mimetype=media_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    catalog = store.base + "data/catalog"
+    return rdf_document(media_type, lambda: serialise(graph_triples(store, catalog), media_type, store.base))

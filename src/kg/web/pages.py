@@ -7,19 +7,26 @@ request's (kg.web.deps).
 
 from __future__ import annotations
 
+import typing as t
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.formats import HTML, RDF_BY_SUFFIX, RDF_FORMATS
 from kg.negotiate import pick_entity_format
 from kg.queries import query
-from kg.views.describe import describe, graph_triples, serialise
+from kg.views.describe import describe, graph_triples, serialise, serialise_quads
 from kg.views.entity import build_entity_page
 from kg.views.examples import load_examples
+from kg.views.graphs import build_graph_page, graph_document, is_named_graph
 from kg.views.home import build_home_view
 from kg.views.listings import build_class_page, build_ontology_terms
 from kg.views.search import build_search_page
-from kg.web.deps import get_settings, get_store, reader_language
+from kg.web.caching import rdf_document
+from kg.web.deps import PUBLICATION, get_settings, get_store, reader_language
+
+#: The organisation name the guide's reconciliation example looks up (tests/test_guide.py runs it).
+GUIDE_RECONCILE_EXAMPLE = "大连理工大学"
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/pages")
@@ -39,12 +46,21 @@ def alternates_for(path: str) -> list[dict[str, str]]:
     return [{"href": path + f.suffix, "media_type": f.media_type, "name": f.label} for f in RDF_FORMATS]
 
 
+def alternates_header(path: str) -> str:
+    """The Link header naming the RDF variants of a local path."""
+    return ", ".join(f'<{alt["href"]}>; rel="alternate"; type="{alt["media_type"]}"' for alt in alternates_for(path))
+
+
 def negotiated(response: Response, path: str) -> Response:
     """Vary on Accept and name the alternates in a Link header."""
     response.vary.add("Accept")
-    response.headers["Link"] = ", ".join(
-        f'<{alt["href"]}>; rel="alternate"; type="{alt["media_type"]}"' for alt in alternates_for(path))
+    response.headers["Link"] = alternates_header(path)
     return response
+
+
+def rdf_response(media_type: str, path: str, produce: t.Callable[[], bytes]) -> Response:
+    """An RDF document of a local path: ETag (304 on If-None-Match), CORS, Vary: Accept and the alternates."""
+    return rdf_document(media_type, produce, links=alternates_header(path))
 
 
 def not_found(missing: str, suggestion: str = "", status: int = 404) -> Response:
@@ -58,6 +74,18 @@ def home() -> str:
     store = get_store()
     examples = load_examples(get_settings().examples_dir, store.base)
     return render_template("pages/home.html", home=build_home_view(store, reader_language(), examples))
+
+
+@bp.route("/guide/linking")
+def guide_linking() -> str:
+    """The "link your data" guide: identifiers, what each link means, and the join recipes (queries/link-*.rq and
+    the federation examples, shown under the served base)."""
+    settings, store = get_settings(), get_store()
+    examples = load_examples(settings.examples_dir, store.base)
+    recipes = {"dumps": [q for q in examples if q.slug.startswith("link-")],
+               "federation": [q for q in examples if q.slug.startswith("federation-")]}
+    return render_template("pages/guide_linking.html", recipes=recipes,
+                           reconcile_url=settings.public_base + "reconcile", reconcile_example=GUIDE_RECONCILE_EXAMPLE)
 
 
 @bp.route("/search")
@@ -86,8 +114,9 @@ def ontology() -> Response:
 def ontology_response(media_type: str) -> Response:
     store = get_store()
     if media_type != HTML:
-        body = serialise(graph_triples(store, store.base + "data/ontology"), media_type, store.base)
-        return negotiated(Response(body, mimetype=media_type), "/def/ontology")
+        ontology_graph = store.base + "data/ontology"
+        return rdf_response(media_type, "/def/ontology",
+                            lambda: serialise(graph_triples(store, ontology_graph), media_type, store.base))
     classes, properties = build_ontology_terms(store, reader_language())
     onto = {"iri": store.base + "def/ontology", "classes": classes, "properties": properties}
     html = render_template("pages/ontology.html", onto=onto, alternates=alternates_for("/def/ontology"))
@@ -112,14 +141,28 @@ def entity(prefix: str, rest: str) -> Response:
     if path == "def/ontology":
         return ontology_response(media_type)
     iri, local = store.base + path, "/" + path
+    if is_named_graph(store, iri):
+        return named_graph_response(iri, local, media_type)
     if media_type != HTML:
         triples = describe(store, iri)
         if not any(t.subject == ox.NamedNode(iri) for t in triples):
             return Response(f"Not found: {iri}\n", status=404, mimetype="text/plain")
-        return negotiated(Response(serialise(triples, media_type, store.base), mimetype=media_type), local)
+        return rdf_response(media_type, local, lambda: serialise(triples, media_type, store.base))
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10**6)
     page = build_entity_page(store, iri, reader_language(), page=number, highlight=request.args.get("highlight", ""))
     if page is None:
         return not_found(iri, path.rsplit("/", 1)[-1])
     html = render_template("pages/entity.html", page=page, alternates=alternates_for(local))
+    return negotiated(Response(html, mimetype="text/html"), local)
+
+
+def named_graph_response(iri: str, local: str, media_type: str) -> Response:
+    """A named graph's IRI: its content and description as RDF, or the page saying what it holds."""
+    store = get_store()
+    if media_type != HTML:
+        return rdf_response(media_type, local, lambda: serialise_quads(graph_document(store, iri), media_type,
+                                                                       store.base))
+    published = current_app.extensions.get(PUBLICATION) is not None
+    graph = build_graph_page(store, iri, reader_language(), published=published)
+    html = render_template("pages/graph.html", graph=graph, alternates=alternates_for(local))
     return negotiated(Response(html, mimetype="text/html"), local)

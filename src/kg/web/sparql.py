@@ -11,7 +11,6 @@ When the row limit cuts a result, ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Ro
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from urllib.parse import parse_qs
 
@@ -23,6 +22,7 @@ from kg.formats import HTML, TURTLE, content_type
 from kg.negotiate import negotiate
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
+from kg.web.caching import cached, etag_of, not_modified
 from kg.web.deps import get_response_cache, get_settings, get_store, query_slot
 from kg.web.errors import error_response
 from kg.web.ui import render_query_page
@@ -145,25 +145,6 @@ class Unsupported(Exception):
     """A POST whose Content-Type the Protocol does not allow (415)."""
 
 
-def _etag(*parts: object) -> str:
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:32]
-
-
-def _cached(response: Response, etag: str) -> Response:
-    settings = get_settings()
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
-    response.vary.add("Accept")
-    return response
-
-
-def _not_modified(etag: str) -> Response | None:
-    if request.if_none_match and request.if_none_match.contains(etag):
-        return _cached(Response(status=304), etag)
-    return None
-
-
 def _endpoint_url() -> str:
     """The endpoint's public URL (``--public-url``; never taken from the Host header)."""
     return get_settings().public_base + "sparql"
@@ -183,11 +164,11 @@ def _service_description(format_param: str | None) -> Response:
         media_type = TURTLE  # the description is always available; Turtle is its default
     store = get_store()
     endpoint = _endpoint_url()
-    etag = _etag("sd", store.data_version(), endpoint, media_type)
-    if (response := _not_modified(etag)) is not None:
+    etag = etag_of("sd", store.data_version(), endpoint, media_type)
+    if (response := not_modified(etag)) is not None:
         return response
     body = serialize_description(describe_service(store, endpoint), media_type)
-    return _cached(Response(body, content_type=content_type(media_type)), etag)
+    return cached(Response(body, content_type=content_type(media_type)), etag)
 
 
 def handle_query() -> Response:
@@ -219,8 +200,8 @@ def handle_query() -> Response:
     # cache before the query is even read again
     version = store.data_version()
     key = (version, query, tuple(default_graphs), tuple(named_graphs), accept, format_param)
-    etag = _etag(*key, settings.max_rows, settings.max_bytes)
-    if (response := _not_modified(etag)) is not None:
+    etag = etag_of(*key, settings.max_rows, settings.max_bytes)
+    if (response := not_modified(etag)) is not None:
         return response
     cache = get_response_cache()
     result = cache.get(key)
@@ -235,7 +216,7 @@ def handle_query() -> Response:
         response.headers["X-SPARQL-Truncated"] = "true"
         response.headers["X-SPARQL-Row-Limit"] = str(settings.max_rows)
         response.headers["X-SPARQL-Byte-Limit"] = str(settings.max_bytes)
-    return _cached(response, etag)
+    return cached(response, etag)
 
 
 _METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
