@@ -98,10 +98,10 @@ def browser_page():
         yield page
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_search_entity_statement_source_article(server, browser_page, lang):
+@pytest.mark.parametrize(("lang", "width"), [("zh", 1280), ("en", 1280), ("zh", 390), ("en", 390)])
+def test_search_entity_statement_source_article(server, browser_page, lang, width):
     page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": width, "height": 900})
     blocked = block_other_hosts(page, server.rstrip("/"))
     page.goto(f"{server}?lang={lang}")
     page.fill("header form.search input[name=q]", "东软" if lang == "zh" else "Neusoft")
@@ -112,7 +112,8 @@ def test_search_entity_statement_source_article(server, browser_page, lang):
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("h1").inner_text().startswith("东软集团" if lang == "zh" else "Neusoft")
     assert page.locator(".identifiers a[href*='wikidata.org']").count() >= 1
-    screenshot(page, f"entity-neusoft-{lang}-1280")
+    if width == 1280:
+        screenshot(page, f"entity-neusoft-{lang}-1280")
     statement = page.locator("section.statements li.statement:has(details.sources)").first
     statement.locator("details.sources > summary").click()
     source = statement.locator("details.sources blockquote a").first
@@ -121,7 +122,7 @@ def test_search_entity_statement_source_article(server, browser_page, lang):
     page.wait_for_url("**/id/article/**")
     mark = page.locator("mark.current").first
     assert mark.is_visible() and mark.locator("a").inner_text() in quote
-    screenshot(page, f"entity-article-highlight-{lang}", full_page=False)
+    screenshot(page, f"entity-article-highlight-{lang}-{width}", full_page=False)
     byline = page.locator("p.byline").inner_text()
     assert ("赖" in byline or "Lu" in byline or "卢" in byline) and page.locator("p.byline a").count() >= 2
     # every marked span links back to a statement (an anchor on its subject's page) or to an observation's page
