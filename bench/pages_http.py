@@ -29,6 +29,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PAGE_TYPES = {
     "home": "",
     "entity (organisation)": "id/org/neusoft-institute",
+    "entity (company)": "id/org/neusoft",
+    "entity (agency)": "id/org/dalian-civil-affairs-bureau",
+    "indicator": "def/indicator/life-expectancy",
+    "hub (period)": "id/period/2025",
     "article": "id/article/health",
     "class": "class?" + urlencode({"iri": CANONICAL_BASE + "def/ontology#GovernmentAgency"}),
     "search": "search?" + urlencode({"q": "养老"}),

@@ -214,3 +214,24 @@ def test_answers_virtuoso_gets_wrong_are_right_through_the_store(settings: Setti
         bindings = json.loads(mine.body)["results"]["bindings"]
         value = int(bindings[0]["n"]["value"]) if bindings and "n" in bindings[0] else len(bindings)
         assert value == expected
+
+
+def test_entity_pages_are_the_same_on_both_backends(settings: Settings, remote: RemoteStore,
+                                                    embedded: EmbeddedStore) -> None:
+    """The one page query answers alike on Virtuoso: same statements, sources, figures and identifiers."""
+    from kg.views.entity import build_entity_page
+
+    def summary(store, path: str) -> tuple:
+        page = build_entity_page(store, iri(settings, path).value, "en")
+        statements = page.statements
+        return (page.title, page.description, [(i.scheme, i.code) for i in page.identifiers],
+                sorted((s.anchor, s.inferred, len(s.sources), tuple(q.name for q in s.qualifiers))
+                       for groups in (statements.asserted, statements.inferred, statements.inbound)
+                       for g in groups for s in g.statements),
+                [(o.link.iri, o.value, o.period, o.kind) for o in page.observations],
+                [(f.indicator.iri, f.before, f.value) for f in page.figures],
+                len(page.article.facts) if page.article else 0)
+
+    for path in ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy",
+                 "def/indicator/minimum-living-standard", "id/article/neusoft", "id/obs/life-expectancy-2025"):
+        assert summary(remote, path) == summary(embedded, path), path

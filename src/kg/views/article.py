@@ -1,4 +1,6 @@
-"""View-model of an article page: the full text in paragraphs, every encoded fact's quote highlighted and linked."""
+"""View-model of an article page: who wrote it, where and when it was published, and the full text in paragraphs
+with every encoded fact's quote marked and linked back to the statement it supports (the statement's anchor on its
+subject's page, or the observation's page); the sentence a reader came from is emphasised apart from the others."""
 
 from __future__ import annotations
 
@@ -8,9 +10,14 @@ import pyoxigraph as ox
 
 from kg.graph.articles import join_lines
 from kg.queries import query
-from kg.store import Store
+from kg.store import Row, Store
 from kg.store.memo import memo
-from kg.views.labels import Link, labels_for, make_link, quote_anchor
+from kg.views.labels import Labels, Link, labels_for, make_link, quote_anchor
+
+SCHEMA = "http://schema.org/"
+#: Where the byline, the publisher, the page and the date are in the graph.
+HEADER = {SCHEMA + "author": "authors", SCHEMA + "publisher": "publisher", SCHEMA + "isPartOf": "page"}
+DATES = (SCHEMA + "datePublished", "http://purl.org/dc/terms/issued", SCHEMA + "dateCreated")
 
 
 @dataclass
@@ -37,6 +44,7 @@ class QuotedFact:
     target: Link
     kind: str
     found: bool
+    interpreted: bool = False
 
 
 @dataclass
@@ -45,6 +53,11 @@ class ArticleView:
 
     paragraphs: list[list[Segment]]
     facts: list[QuotedFact]
+    authors: list[Link] = field(default_factory=list)
+    publisher: Link | None = None
+    page: Link | None = None
+    date: str = ""
+    kicker: str = ""
 
 
 def paragraph_spans(body: str) -> list[tuple[int, int]]:
@@ -81,29 +94,38 @@ def article_texts(store: Store) -> dict[str, str]:
     return {iri: join_lines(body) for iri, body in article_bodies(store).items()}
 
 
-def build_article_view(store: Store, article_iri: str, lang: str, highlight: str) -> ArticleView | None:
-    """Mark every quote of the article in its text (one query); ``highlight`` (anchor or quote) is emphasised.
+def build_article_view(store: Store, article_iri: str, lang: str, highlight: str, *, rows: list[Row] | None = None,
+                       labels: Labels | None = None, out_rows: list[Row] | None = None) -> ArticleView | None:
+    """Mark every quote of the article in its text; ``highlight`` (anchor or quote) is emphasised.
 
-    None when ``article_iri`` has no text in the store (it is not an article).
+    ``rows`` are the page query's "quote" rows and ``out_rows`` its "out" rows (the byline and publisher); without
+    them the quotes are read with one query. None when ``article_iri`` has no text in the store (not an article).
     """
     body = article_bodies(store).get(article_iri)
     if body is None:
         return None
     text = join_lines(body)
     base = store.base
-    labels = labels_for(store)
-    rows = store.select(query("article_quotes", base), {"article": ox.NamedNode(article_iri)})
+    labels = labels if labels is not None else labels_for(store)
+    if rows is None:
+        rows = [{**row, "x": row["fact"], "fact": row["kind"]} for row in
+                store.select(query("article_quotes", base), {"article": ox.NamedNode(article_iri)})]
     spans: list[tuple[int, int, QuotedFact]] = []
     facts: list[QuotedFact] = []
+    seen: set[tuple[str, str]] = set()
     for row in rows:
-        quote_text = row["quote"].value
-        if row["kind"].value == "evidence":
+        quote_text, kind = row["quote"].value, row["fact"].value
+        if kind == "evidence":
             key = " ".join(row[k].value for k in ("subject", "predicate", "object"))
+            target = link_to(row["subject"].value, labels, lang, base, "#" + quote_anchor(key))
         else:
-            key = row["fact"].value
-        target = make_link(row["target"].value, labels.get(row["target"].value, {}), lang, base)
+            key = row["x"].value
+            target = link_to(key, labels, lang, base, "")
+        if (key, quote_text) in seen:
+            continue
+        seen.add((key, quote_text))
         start = text.find(quote_text)
-        fact = QuotedFact(quote_anchor(key), quote_text, target, row["kind"].value, start >= 0)
+        fact = QuotedFact(quote_anchor(key), quote_text, target, kind, start >= 0, "interp" in row)
         if start < 0 and fact.kind == "entity":
             continue  # the entity's one quote comes from another article that mentions it
         facts.append(fact)
@@ -112,7 +134,26 @@ def build_article_view(store: Store, article_iri: str, lang: str, highlight: str
     facts.sort(key=lambda f: (text.find(f.quote), f.anchor))
     current = {f.anchor for f in facts if highlight and highlight in (f.anchor, f.quote)}
     paragraphs = [segment_text(text, p_start, p_end, spans, current) for p_start, p_end in paragraph_spans(body)]
-    return ArticleView(paragraphs, facts)
+    view = ArticleView(paragraphs, facts)
+    for row in out_rows or []:
+        p, o = row["p"].value, row["o"]
+        if p in HEADER and isinstance(o, ox.NamedNode):
+            link = make_link(o.value, labels.get(o.value, {}), lang, base)
+            if HEADER[p] == "authors":
+                view.authors.append(link)
+            else:
+                setattr(view, HEADER[p], link)
+        elif p in DATES and not view.date:
+            view.date = o.value
+        elif p == SCHEMA + "alternativeHeadline":
+            view.kicker = o.value
+    return view
+
+
+def link_to(iri: str, labels: Labels, lang: str, base: str, fragment: str) -> Link:
+    """A link to an entity's page, at the statement ``fragment`` names."""
+    link = make_link(iri, labels.get(iri, {}), lang, base)
+    return Link(link.href + fragment, link.label, link.iri, link.external) if link.href else link
 
 
 def segment_text(text: str, start: int, end: int, spans: list[tuple[int, int, QuotedFact]],

@@ -15,8 +15,6 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.formats import HTML, RDF_BY_SUFFIX, RDF_FORMATS
 from kg.negotiate import pick_entity_format
 from kg.queries import query
-from kg.views.article import build_article_view
-from kg.views.charts import build_chart
 from kg.views.describe import describe, graph_triples, serialise, serialise_quads
 from kg.views.entity import build_entity_page
 from kg.views.examples import load_examples
@@ -150,13 +148,11 @@ def entity(prefix: str, rest: str) -> Response:
         if not any(t.subject == ox.NamedNode(iri) for t in triples):
             return Response(f"Not found: {iri}\n", status=404, mimetype="text/plain")
         return rdf_response(media_type, local, lambda: serialise(triples, media_type, store.base))
-    lang = reader_language()
-    page = build_entity_page(store, iri, lang)
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10**6)
+    page = build_entity_page(store, iri, reader_language(), page=number, highlight=request.args.get("highlight", ""))
     if page is None:
         return not_found(iri, path.rsplit("/", 1)[-1])
-    article = build_article_view(store, iri, lang, request.args.get("highlight", ""))
-    html = render_template("pages/entity.html", page=page, article=article, chart=build_chart(page.observations),
-                           alternates=alternates_for(local))
+    html = render_template("pages/entity.html", page=page, alternates=alternates_for(local))
     return negotiated(Response(html, mimetype="text/html"), local)
 
 
