@@ -46,6 +46,8 @@ class Query:
     name: str
     text: str
     what: str
+    #: The same question for engines without the endpoint's extensions (in-process pyoxigraph, Virtuoso direct).
+    local: str = ""
 
 
 def top_indicator(store: ox.Store) -> str:
@@ -83,3 +85,13 @@ def run_in_process(store: ox.Store, text: str) -> int:
     if isinstance(result, ox.QueryBoolean):
         return 1
     return sum(1 for _ in result)
+
+
+def text_search() -> Query:
+    """The label search through the endpoint's full-text extension (``dkgtext:query``, kg.sparql.textquery): the
+    same rows as "label search", found in the text index; engines without the extension run the FILTER CONTAINS."""
+    contains = f'?s rdfs:label ?label FILTER(CONTAINS(?label, "{LABEL_TEXT}"))'
+    return Query("text search", PREFIXES + f"""PREFIX dkgtext: <{CANONICAL_BASE}def/text#>
+SELECT ?s ?label WHERE {{ ?s dkgtext:query ("{LABEL_TEXT}" 100) . {contains} }} LIMIT 100""",
+                 "dkgtext:query from the text index, joined with the labels",
+                 local=PREFIXES + f"SELECT ?s ?label WHERE {{ {contains} }} LIMIT 100")

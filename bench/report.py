@@ -124,6 +124,9 @@ def check_targets(result: dict) -> list[str]:
                                   f"{ip['p50']:.1f} ms ≥ 5 ms)")
     if not any(line.split(" ", 1)[1].startswith(tuple(i["name"] for i in result["items"])) for line in out):
         out.append("N/A  no query takes ≥ 5 ms in-process at this size (the 1.5× target does not apply)")
+    text = _item(result, "text search")["targets"].get(EMBEDDED, {})
+    if text.get("n"):
+        verdict(text["p50"] <= 5.0, f"text search through dkgtext:query: HTTP p50 {_ms(text['p50'])} ms (≤ 5 ms)")
     page = _item(result, "entity page")["targets"].get(EMBEDDED, {})
     p50 = page.get("p50") if page.get("n") else None
     verdict(None if p50 is None else p50 < 10.0, f"entity page (HTML) p50 {_ms(p50)} ms (< 10 ms)")

@@ -27,7 +27,7 @@ sys.path.insert(0, str(BENCH))
 
 from dataset import load_store, merged_dataset, parse_size, size_label  # noqa: E402
 from measure import interleaved_latency, throughput  # noqa: E402
-from mix import PAGES, query_mix, run_in_process, top_indicator  # noqa: E402
+from mix import PAGES, query_mix, run_in_process, text_search, top_indicator  # noqa: E402
 from report import BACKEND, DIRECT, EMBEDDED, IN_PROCESS, write_chart, write_markdown  # noqa: E402
 from servers import kg_serve, virtuoso_with  # noqa: E402
 from targets import http_get, http_sparql, in_process_page, in_process_query  # noqa: E402
@@ -112,7 +112,7 @@ def run_size(size: int, args) -> dict:
     hub = next(iter(store.query(HUB_QUERY, use_default_graph_as_union=True)))["org"].value
     pages = dict(PAGES)
     pages["hub page"] = hub.removeprefix("https://w3id.org/dalian-kg/")
-    mix = query_mix(indicator)
+    mix = query_mix(indicator) + [text_search()]
     app = _store_for_pages(store, data.path)
     result: dict = {"size": size_label(size), "synthetic": size, "quads": data.quads, "indicator": indicator,
                     "hub": hub, "concurrency": args.concurrency, "duration": args.duration, "items": []}
@@ -143,10 +143,11 @@ def run_size(size: int, args) -> dict:
             size_kb = len(app.test_client().get("/" + path, headers={"Accept": "text/html"}).data) // 1024
             result["items"].append(measure_item(name, "page", factories, args, rows=f"{size_kb} KiB"))
         for query in mix:
-            factories = {IN_PROCESS: in_process_query(store, query.text), **http_targets("", sparql=query.text)}
+            local = query.local or query.text  # what engines without the endpoint's extensions run
+            factories = {IN_PROCESS: in_process_query(store, local), **http_targets("", sparql=query.text)}
             if virtuoso is not None:
-                factories[DIRECT] = http_sparql(virtuoso.url, query.text)
-            rows = run_in_process(store, query.text)
+                factories[DIRECT] = http_sparql(virtuoso.url, local)
+            rows = run_in_process(store, local)
             result["items"].append(measure_item(query.name, "query", factories, args, rows=rows))
         # The ceiling is measured first and last; the higher rate is kept (the stricter reference).
         last = measure_item("constant response", "ceiling", http_targets(CEILING_PATH), args)

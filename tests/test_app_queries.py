@@ -18,8 +18,10 @@ BINDINGS = {
     "s": "id/org/neusoft", "article": "id/article/health", "class": "http://www.w3.org/ns/org#Organization",
     "g": "data/ontology", "obs": "id/obs/", "base": None, "type": "https://w3id.org/dalian-kg/def/ontology#GovernmentAgency",
     "p": "http://www.w3.org/2000/01/rdf-schema#label", "v": "东软集团",
-    "indicator": "def/indicator/cockpit-domain-controller-supplier-rank",
+    "indicator": "def/indicator/cockpit-domain-controller-supplier-rank", "lo": "0000", "hi": "g",
 }
+#: Variables bound to plain literals.
+LITERALS = {"v", "lo", "hi"}
 #: Queries whose rows depend on a VALUES block filled by the caller.
 VALUES_QUERIES = {"entity_page": "s", "labels_of": "s"}
 #: Queries that answer a boolean or a graph rather than rows.
@@ -45,7 +47,7 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
             continue
         if value is None:
             out[variable] = ox.Literal(base)
-        elif variable == "v":
+        elif variable in LITERALS:
             out[variable] = ox.Literal(value)
         else:
             value = value.replace("https://w3id.org/dalian-kg/", base)

@@ -76,3 +76,11 @@ def test_service_targets_resolve_prefixes() -> None:
 def test_dataset_clause_is_noticed() -> None:
     assert check_query("SELECT * FROM <http://g/> { ?s ?p ?o }").dataset_clause
     assert not check_query("SELECT * { ?s ?p 'FROM' }").dataset_clause
+
+
+def test_a_namespace_ending_in_hash_survives_the_endpoints_base() -> None:
+    """The endpoint resolves the query against its own URL: ``<…XMLSchema#>`` must stay a namespace (urljoin alone
+    drops the empty fragment, and every declared XSD cast was refused)."""
+    query = 'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer("1") AS ?x) {}'
+    info = check_query(query, base="http://127.0.0.1:5000/sparql")
+    assert info.prefixes["xsd"] == "http://www.w3.org/2001/XMLSchema#"

@@ -78,6 +78,7 @@ OWN_PREFIXES: dict[str, str] = {
     "area": "def/policy-area/",
     "interp": "def/interpretation/",
     "segment": "def/market-segment/",
+    "dkgtext": "def/text#",  # the endpoint's full-text extension (kg.sparql.textquery), not a data vocabulary
 }
 
 

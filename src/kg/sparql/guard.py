@@ -17,6 +17,7 @@ the query child's own network namespace (kg.store.sandbox). The guard reads the 
 from __future__ import annotations
 
 import re
+import typing as t
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -56,22 +57,28 @@ _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "{([", "})]"
 
 
-@dataclass(frozen=True)
-class Token:
-    """One lexical token: ``kind`` is word, pname, string, iri, var, bnode, lang, number or other."""
+class Token(t.NamedTuple):
+    """One lexical token: ``kind`` is word, pname, string, iri, var, bnode, lang, number or other (a tuple: the
+    tokeniser makes one per token of a query up to its length limit, and a tuple is the cheapest to make)."""
 
     kind: str
     text: str
+    #: Offset of the token in the query text.
+    start: int = 0
 
 
 @dataclass
 class QueryInfo:
-    """What the guard learnt: the query form and the SERVICE IRIs (all allowed, else it raised)."""
+    """What the guard learnt: the query form and the SERVICE IRIs (all allowed, else it raised), and its reading of
+    the text (tokens, prefixes and base) for the SPARQL layer's own extensions (kg.sparql.textquery)."""
 
     form: str
     services: list[str] = field(default_factory=list)
     #: The query names its own dataset (FROM / FROM NAMED), so the default graph is not the union.
     dataset_clause: bool = False
+    tokens: list[Token] = field(default_factory=list, repr=False)
+    prefixes: dict[str, str] = field(default_factory=dict, repr=False)
+    base: str = ""
 
 
 def _classify(text: str) -> str:
@@ -92,15 +99,16 @@ def tokenize(text: str) -> list[Token]:
     """
     tokens = []
     position, end = 0, len(text)
+    make = tuple.__new__  # Token(...) without its Python-level __new__: this loop runs once per token
     while position < end:
         match = _TOKEN.match(text, position)
         assert match is not None  # the last alternative matches any character
         kind = match.lastgroup or "other"
-        position = match.end()
+        start, position = position, match.end()
         if kind in ("space", "comment"):
             continue
         value = match.group()
-        tokens.append(Token(_classify(value) if kind == "name" else kind, value))
+        tokens.append(make(Token, (_classify(value) if kind == "name" else kind, value, start)))
     return tokens
 
 
@@ -116,6 +124,17 @@ def decode_uchars(text: str) -> str:
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
     return _UCHAR.sub(replace, text)
+
+
+def resolve(base: str, iri: str) -> str:
+    """``iri`` resolved against ``base`` (RFC 3986), keeping an empty fragment, which ``urljoin`` drops: a namespace
+    such as ``<http://www.w3.org/2001/XMLSchema#>`` stays itself whatever the base.
+
+    >>> resolve("http://h/sparql", "http://www.w3.org/2001/XMLSchema#"), resolve("http://h/sparql", "def/text#")
+    ('http://www.w3.org/2001/XMLSchema#', 'http://h/def/text#')
+    """
+    joined = urljoin(base, iri)
+    return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
 
 
 def _word(token: Token) -> str:
@@ -139,10 +158,10 @@ def query_form(tokens: list[Token]) -> str | None:
     return None
 
 
-def _iri_value(token: Token, prefixes: dict[str, str], base: str) -> str | None:
+def iri_value(token: Token, prefixes: dict[str, str], base: str) -> str | None:
     """The IRI an iri or pname token stands for (None for an undeclared prefix)."""
     if token.kind == "iri":
-        return urljoin(base, decode_uchars(token.text[1:-1]))
+        return resolve(base, decode_uchars(token.text[1:-1]))
     prefix, _, local = token.text.partition(":")
     namespace = prefixes.get(prefix)
     return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
@@ -154,9 +173,9 @@ def _declarations(tokens: list[Token], base: str) -> tuple[dict[str, str], str]:
     for i, token in enumerate(tokens[:-1]):
         word = _word(token)
         if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" and tokens[i + 2].kind == "iri":
-            prefixes[tokens[i + 1].text.rstrip(":")] = urljoin(base, decode_uchars(tokens[i + 2].text[1:-1]))
+            prefixes[tokens[i + 1].text.rstrip(":")] = resolve(base, decode_uchars(tokens[i + 2].text[1:-1]))
         elif word == "BASE" and tokens[i + 1].kind == "iri":
-            base = urljoin(base, decode_uchars(tokens[i + 1].text[1:-1]))
+            base = resolve(base, decode_uchars(tokens[i + 1].text[1:-1]))
     return prefixes, base
 
 
@@ -187,14 +206,15 @@ def service_targets(tokens: list[Token], base: str = "") -> list[str | None]:
         else:
             target = following[0] if following else None
         if target is not None and target.kind in ("iri", "pname"):
-            targets.append(_iri_value(target, prefixes, base))
+            targets.append(iri_value(target, prefixes, base))
         else:
             targets.append(None)
     return targets
 
 
-def _check_structure(tokens: list[Token], prefixes: dict[str, str], base: str) -> None:
-    """Nesting depth, backslashes outside strings and IRIs, vendor functions and system graphs."""
+def _check_structure(tokens: list[Token], prefixes: dict[str, str], base: str, extensions: frozenset[str]) -> None:
+    """Nesting depth, backslashes outside strings and IRIs, vendor functions and system graphs (``extensions``: the
+    endpoint's own property IRIs, which may be followed by a list)."""
     depth = 0
     for i, token in enumerate(tokens):
         if token.kind == "other":
@@ -208,19 +228,21 @@ def _check_structure(tokens: list[Token], prefixes: dict[str, str], base: str) -
                 raise QueryError("escape sequences are only allowed inside strings and IRIs")
         if token.kind in ("iri", "pname"):
             prefix = token.text.partition(":")[0]
-            value = _iri_value(token, prefixes, base)
+            value = iri_value(token, prefixes, base)
             if token.kind == "pname" and prefix in VENDOR_PREFIXES and prefix not in prefixes:
                 value = prefix + ":" + token.text.partition(":")[2]
             if value is not None and value.startswith(SYSTEM_IRI_PREFIXES):
                 raise QueryRefused(f"{token.text} belongs to the store's own system vocabulary and is not available")
             called = i + 1 < len(tokens) and tokens[i + 1].text == "("
-            if called and (value is None or not value.startswith(FUNCTION_NAMESPACES)):
+            if called and value not in extensions and (value is None or not value.startswith(FUNCTION_NAMESPACES)):
                 raise QueryError(f"the function {token.text} is not available: only SPARQL 1.1 built-ins, XSD casts "
                                  "and the project's own functions can be called")
 
 
-def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base: str = "") -> QueryInfo:
-    """Refuse updates and SERVICE calls to endpoints not in ``allowlist``; return the query form.
+def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base: str = "",
+                extensions: frozenset[str] = frozenset()) -> QueryInfo:
+    """Refuse updates and SERVICE calls to endpoints not in ``allowlist``; return the query form. ``extensions`` are
+    the IRIs of the endpoint's own property functions (``dkgtext:query ( "text" 10 )`` is not a function call).
 
     :raises QueryRefused: an update, LOAD, a SERVICE to a variable or a non-allowed IRI, a system graph (403).
     :raises QueryError: no query form keyword, too deep nesting, a vendor function, a stray escape (400).
@@ -238,7 +260,7 @@ def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base:
     if updates:
         raise QueryRefused(f"updates are not accepted here (found {updates[0]}): the endpoint is read-only")
     prefixes, resolved_base = _declarations(tokens, base)
-    _check_structure(tokens, prefixes, resolved_base)
+    _check_structure(tokens, prefixes, resolved_base, extensions)
     services: list[str] = []
     for target in service_targets(tokens, base):
         if target is None:
@@ -250,4 +272,5 @@ def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base:
     if form is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     dataset_clause = any(word.startswith("FROM") for word in words)
-    return QueryInfo(form=form, services=sorted(set(services)), dataset_clause=dataset_clause)
+    return QueryInfo(form=form, services=sorted(set(services)), dataset_clause=dataset_clause, tokens=tokens,
+                     prefixes=prefixes, base=resolved_base)

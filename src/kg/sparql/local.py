@@ -33,7 +33,8 @@ def run_local_query(store: Store, settings: Settings, query_text: str, fmt: str)
 
     :raises KgError: the guard's refusals, a syntax error, or a format this kind of result has not (406).
     """
-    request = prepare_query(query_text, settings, format_param=None if fmt == "table" else fmt, local=True)
+    request = prepare_query(query_text, settings, store=store, format_param=None if fmt == "table" else fmt,
+                            local=True)
     response = store.execute(request)
     if fmt == "table" and request.form in ("SELECT", "ASK"):
         return format_table(response.body)

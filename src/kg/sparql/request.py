@@ -12,17 +12,20 @@ from kg.errors import NotAcceptable, QueryError, QueryTooLong
 from kg.formats import HTML, formats_of
 from kg.negotiate import kind_of, negotiate
 from kg.sparql.guard import check_query
-from kg.store import QueryRequest
+from kg.sparql.textindex import text_index
+from kg.sparql.textquery import rewrite_text_queries, text_patterns, text_query_iris
+from kg.store import QueryRequest, Store
 
 #: rdflib's Dataset/SPARQLStore sends this placeholder for "the default graph": it means no dataset given.
 RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
-def prepare_query(text: str, settings: Settings, *, accept: str | None = None, format_param: str | None = None,
-                  media_type: str | None = None, default_graphs: Sequence[str] = (),
+def prepare_query(text: str, settings: Settings, *, store: Store | None = None, accept: str | None = None,
+                  format_param: str | None = None, media_type: str | None = None, default_graphs: Sequence[str] = (),
                   named_graphs: Sequence[str] = (), base_iri: str | None = None, local: bool = False) -> QueryRequest:
     """Check ``text`` and bound it with the settings' limits; the result format is ``media_type`` if given, else
     negotiated from ``accept`` / ``format_param``. ``local`` (``kg query``) runs without time or row limits.
+    Uses of the full-text extension (kg.sparql.textquery) are replaced by the hits of ``store``'s text index.
 
     :raises QueryTooLong: over ``max_query_length`` (413). :raises QueryRefused: an update, SERVICE, a system graph
         (403). :raises QueryError: empty, malformed or refused by shape (400). :raises NotAcceptable: no format (406).
@@ -31,13 +34,20 @@ def prepare_query(text: str, settings: Settings, *, accept: str | None = None, f
         raise QueryTooLong(f"query too long: the limit is {settings.max_query_length} bytes")
     if not text.strip():
         raise QueryError("empty query")
-    info = check_query(text, allowlist=settings.service_allowlist, base=base_iri or "")
+    base = store.base if store is not None else settings.base
+    info = check_query(text, allowlist=settings.service_allowlist, base=base_iri or "",
+                       extensions=text_query_iris(base))
+    patterns = text_patterns(info, base)
+    if patterns and store is None:
+        raise QueryError("the full-text extension needs a store to search")
     kind = kind_of(info.form)
     if media_type is None:
         media_type = negotiate(kind, accept, format_param)
         if media_type is None or media_type == HTML:
             offered = ", ".join(f.media_type for f in formats_of(kind))
             raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
+    if patterns and store is not None:
+        text = rewrite_text_queries(text, patterns, text_index(store))
     return QueryRequest(
         query=text,
         form=info.form,

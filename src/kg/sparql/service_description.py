@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Service Description of the endpoint (served at GET /sparql without a query).
 
 It says what a client can rely on: SPARQL 1.1 Query only (no Update), the result formats (W3C format IRIs),
-the union default graph, the named graphs with their sizes, and where the VoID description lives.
+the union default graph, the full-text extension (``dkgtext:query``, kg.sparql.textquery) as an
+``sd:propertyFeature``, the named graphs with their sizes, and where the VoID description lives.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ import pyoxigraph as ox
 from kg.formats import BY_MEDIA_TYPE, RDF_FORMATS, RESULT_FORMATS, TURTLE, serialize_triples
 from kg.namespaces import SD, VOID
 from kg.queries import query
+from kg.sparql.textquery import TEXT_NAMESPACE
 from kg.store import Store
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+TEXT_FEATURE = ("Full-text search of names (rdfs:label, skos:prefLabel, skos:altLabel, schema:name, dct:title) in "
+                'Chinese, English and pinyin: ?s dkgtext:query "text" or (?s ?score) dkgtext:query ("text" limit), '
+                "answered from an n-gram index; see the README, section The SPARQL endpoint.")
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
@@ -30,11 +36,15 @@ def describe_service(store: Store, endpoint: str) -> list[ox.Triple]:
     """The service description triples for ``endpoint`` (the /sparql URL) over ``store``."""
     service, dataset, default_graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
     void = ox.NamedNode(endpoint.removesuffix("sparql") + ".well-known/void")  # where this service serves it
+    text_search = ox.NamedNode(store.base + TEXT_NAMESPACE + "query")
     triples = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(service, _sd("propertyFeature"), text_search),
+        ox.Triple(text_search, RDF_TYPE, _sd("Feature")),
+        ox.Triple(text_search, RDFS_COMMENT, ox.Literal(TEXT_FEATURE, language="en")),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, RDFS_SEE_ALSO, void),

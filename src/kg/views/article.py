@@ -11,8 +11,8 @@ import pyoxigraph as ox
 from kg.graph.articles import join_lines
 from kg.queries import query
 from kg.store import Row, Store
+from kg.store.memo import memo
 from kg.views.labels import Labels, Link, labels_for, make_link, quote_anchor
-from kg.views.memo import memo
 
 SCHEMA = "http://schema.org/"
 #: Where the byline, the publisher, the page and the date are in the graph.

@@ -4,7 +4,7 @@ property with their qualifiers and source sentences, inferred ones apart, figure
 
 One store round trip per page: the page query (kg.queries entity_page: every part tagged). Labels come from the label
 table (kg.views.labels.labels_for), which search and the listings read anyway; units, inverse properties and article
-texts are also read once per data version (kg.views.memo).
+texts are also read once per data version (kg.store.memo).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from kg.i18n import STRINGS
 from kg.queries import query, with_values
 from kg.store import Row, Store
+from kg.store.memo import memo
 from kg.views.article import ArticleView, article_texts, build_article_view
 from kg.views.charts import Chart, build_chart
 from kg.views.figures import KeyFigure, key_figures
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
-from kg.views.memo import memo
 from kg.views.observations import ObservationRow, article_href, observation_rows
 from kg.views.statements import Builder, Source, Statements, inverses_for
 from kg.views.units import units_for

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from kg.formats import RDF_FORMATS
 from kg.queries import query
 from kg.store import Store
+from kg.store.memo import memo
 from kg.views.labels import Label, choose_label
-from kg.views.memo import memo
 
 DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

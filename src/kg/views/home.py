@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from kg.i18n import translations
 from kg.queries import query
 from kg.store import Store
+from kg.store.memo import memo
 from kg.views.examples import ExampleQuery
 from kg.views.labels import Link, labels_for, make_link
-from kg.views.memo import memo
 
 #: Example queries listed on the home page.
 EXAMPLES_SHOWN = 6
@@ -71,7 +71,7 @@ def build_home_view(store: Store, lang: str, examples: list[ExampleQuery]) -> Ho
 
 
 def build_home(store: Store, lang: str) -> tuple[dict[str, int], list[HomeGroup]]:
-    """Counts and entry points: two queries once per data version (kg.views.memo), links in ``lang`` per request."""
+    """Counts and entry points: two queries once per data version (kg.store.memo), links in ``lang`` per request."""
     counts, entries = memo(store, "home", _home_rows)
     labels = labels_for(store)
     groups: dict[str, HomeGroup] = {}

@@ -1,6 +1,6 @@
 """Labels and links as a page shows them: the reader's language with a visible fallback, local paths for our own
 IRIs, named outbound sources (Wikidata, ROR, GeoNames) for others. Labels come from the store: the whole map once
-per data version (kg.views.memo), or just the IRIs a page mentions in one query.
+per data version (kg.store.memo), or just the IRIs a page mentions in one query.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kg.i18n import VOCABULARY_LABELS
 from kg.namespaces import compact, prefixes_for
 from kg.queries import query, with_values
 from kg.store import Row, Store
-from kg.views.memo import memo
+from kg.store.memo import memo
 
 EXTERNAL_SOURCES = {
     "http://www.wikidata.org/entity/": "Wikidata",
@@ -157,7 +157,7 @@ Labels = dict[str, dict[str, str]]
 
 
 def labels_for(store: Store) -> Labels:
-    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query per data version (kg.views.memo)."""
+    """IRI → {"zh": …, "en": …} for every labelled IRI, from one query per data version (kg.store.memo)."""
     return memo(store, "labels", _read_labels)
 
 

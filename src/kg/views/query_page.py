@@ -98,7 +98,7 @@ def run_for_page(store: Store, settings: Settings, query: str, base_iri: str,
 
     :raises KgError: the guard's refusal, a syntax error, a time-out, a full server (with the status to answer).
     """
-    request = prepare_query(query, settings, media_type=TERMS, base_iri=base_iri)
+    request = prepare_query(query, settings, store=store, media_type=TERMS, base_iri=base_iri)
     with admit():
         response = store.execute(request)
     prefixes = prefixes_for(store.base)

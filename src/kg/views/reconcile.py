@@ -1,7 +1,8 @@
 """The W3C Reconciliation Service API 0.2 (the protocol OpenRefine speaks), as plain data over a store.
 
-Names are matched against the search index (kg.views.search: every label and alias in zh and en, and the pinyin of the
-Chinese ones), so full names, short forms, English and pinyin all find the entity; a fuzzy ratio catches typos.
+Names are matched against the store's text index (kg.sparql.textindex: every label and alias in zh and en, and the
+pinyin of the Chinese ones), so full names, short forms, English and pinyin all find the entity: the candidates of a
+query are the index's substring hits and the entries sharing most bigrams with it (a typo), scored by a fuzzy ratio.
 Ids are the entities' IRIs. Data extension returns an entity's properties, and for an indicator IRI as the
 property, the values of that indicator's observations about the entity (a spreadsheet column of figures).
 No Flask here: kg.web.reconcile decodes the requests and serialises these dicts.
@@ -15,14 +16,16 @@ import typing as t
 import pyoxigraph as ox
 
 from kg.queries import query
+from kg.sparql.textindex import Entry, fold, pinyin_key, text_index
 from kg.store import Store
 from kg.views.labels import labels_for
-from kg.views.search import Entry, index_for, pinyin_key
 
 #: Candidates per query unless the query asks for fewer.
 DEFAULT_LIMIT = 5
 #: Above this score, a single best candidate clearly ahead of the next is a certain match.
 MATCH_SCORE = 95.0
+#: Candidates taken from the text index per query, for each of substring hits and near misses.
+CANDIDATES = 50
 
 
 def manifest(store: Store, service_url: str) -> dict[str, t.Any]:
@@ -64,12 +67,12 @@ def _name(store: Store, iri: str) -> str:
 
 def score_entry(entry: Entry, text: str) -> float:
     """0–100: 100 for an exact name (any language, or the pinyin), less for a part of a name or a near miss."""
-    needle = text.strip().casefold()
+    needle = fold(text)
     squeezed = needle.replace(" ", "")
     keys = entry.keys
     if not needle:
         return 0.0
-    if needle in keys or squeezed in keys or pinyin_key(text) in keys:
+    if needle in keys or squeezed in keys or pinyin_key(needle).replace(" ", "") in keys:
         return 100.0
     best = 0.0
     for key in keys:
@@ -91,10 +94,16 @@ def candidates(store: Store, q: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     wanted = q.get("type")
     types = {wanted} if isinstance(wanted, str) else set(wanted or [])
     limit = int(q.get("limit") or DEFAULT_LIMIT)
+    index = text_index(store)
+
+    def wanted_entry(entry: Entry) -> bool:
+        return entry.local and (not types or bool(types & entry.types))
+
+    pool = {hit.entry.iri: hit.entry for hit in index.find(text, limit=CANDIDATES, accept=wanted_entry)}
+    for near in index.similar(text, limit=CANDIDATES, accept=wanted_entry):
+        pool.setdefault(near.iri, near)
     scored = []
-    for entry in index_for(store).entries.values():
-        if types and not (types & entry.types):
-            continue
+    for entry in pool.values():
         score = score_entry(entry, text)
         if score <= 0:
             continue
@@ -205,8 +214,8 @@ def _cell(store: Store, term: t.Any, labels: dict[str, dict[str, str]]) -> dict[
 
 def preview(store: Store, iri: str) -> dict[str, str] | None:
     """Name, description and type of an entity for the preview card; None if unknown."""
-    entry = index_for(store).entries.get(iri)
-    if entry is None:
+    entry = text_index(store).entries.get(iri)
+    if entry is None or not entry.local:
         return None
     return {"iri": iri, "zh": entry.labels.get("zh", ""), "en": entry.labels.get("en", ""),
             "types": ", ".join(_name(store, ty) for ty in sorted(entry.types))}

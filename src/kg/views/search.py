@@ -1,86 +1,27 @@
-"""Label search: an in-memory index of every label and alias (zh, en, pinyin key), built once per store.
-
-The data set is small (hundreds of labels), so a substring scan over prepared keys answers in microseconds and
-needs no query per request.
+"""Label search (/search): the store's text index (kg.sparql.textindex: every name and alias in zh and en and the
+pinyin of the Chinese ones, an n-gram index built once per data version), restricted to IRIs under the base and
+grouped by type.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote as urlquote
 
-import pyoxigraph as ox
-from pypinyin import lazy_pinyin
-
-from kg.queries import query
+from kg.sparql.textindex import Entry, text_index
 from kg.store import Store
 from kg.views.labels import Link, labels_for, make_link
-from kg.views.memo import memo
 
 #: Types preferred as the group of a result, most specific first (ends of IRIs).
 GROUP_ORDER = ("#GovernmentAgency", "#Company", "#University", "#Indicator", "NewsArticle", "#Person", "Person",
                "#AdministrativeDivision", "#Place", "Observation", "#Program", "#Policy", "#Initiative")
+#: Most results a search page lists.
+PAGE_LIMIT = 200
 
 
-@dataclass
-class Entry:
-    """One resource in the index: its labels by language and the keys searched."""
-
-    iri: str
-    labels: dict[str, str] = field(default_factory=dict)
-    keys: set[str] = field(default_factory=set)
-    types: set[str] = field(default_factory=set)
-
-
-@dataclass
-class SearchIndex:
-    """Entries by IRI."""
-
-    entries: dict[str, Entry]
-
-    def find(self, text: str, *, limit: int = 200) -> list[Entry]:
-        """Entries one of whose keys contains ``text`` (case-insensitive; spaces ignored for pinyin)."""
-        needle = text.strip().casefold()
-        if not needle:
-            return []
-        squeezed = needle.replace(" ", "")
-        hits = [e for e in self.entries.values() if any(needle in k or squeezed in k for k in e.keys)]
-        hits.sort(key=lambda e: (min(len(k) for k in e.keys if needle in k or squeezed in k), e.iri))
-        return hits[:limit]
-
-
-
-
-def pinyin_key(label: str) -> str:
-    """The toneless pinyin of a label, syllables joined.
-
-    >>> pinyin_key("东软")
-    'dongruan'
-    """
-    return "".join(lazy_pinyin(label)).casefold()
-
-
-def build_index(store: Store) -> SearchIndex:
-    """Read every label under the base (one query) and prepare the keys."""
-    entries: dict[str, Entry] = {}
-    rows = store.select(query("search_labels", store.base), {"base": ox.Literal(store.base)})
-    for row in rows:
-        iri, label = row["s"].value, row["label"]
-        entry = entries.setdefault(iri, Entry(iri))
-        lang = (label.language or "")[:2]
-        if lang in ("zh", "en") and lang not in entry.labels:
-            entry.labels[lang] = label.value
-        entry.keys.add(label.value.casefold())
-        if lang == "zh" or any("\u4e00" <= ch <= "\u9fff" for ch in label.value):
-            entry.keys.add(pinyin_key(label.value))
-        if "type" in row:
-            entry.types.add(row["type"].value)
-    return SearchIndex(entries)
-
-
-def index_for(store: Store) -> SearchIndex:
-    """The store's index for its current data version, built on first use (kg.views.memo)."""
-    return memo(store, "search-index", build_index)
+def find_entities(store: Store, text: str, *, limit: int = PAGE_LIMIT) -> list[Entry]:
+    """The entities under the base whose names contain ``text``, best first (exact, prefix, shorter name)."""
+    return [hit.entry for hit in text_index(store).find(text, limit=limit, accept=lambda entry: entry.local)]
 
 
 def group_type(entry: Entry) -> str:
@@ -103,7 +44,7 @@ class SearchGroup:
 def build_search_page(store: Store, text: str, lang: str) -> list[SearchGroup]:
     """The results for ``text`` grouped by their most specific known type, types linked to their class pages."""
     groups: dict[str, list[Link]] = {}
-    for entry in index_for(store).find(text):
+    for entry in find_entities(store, text):
         groups.setdefault(group_type(entry), []).append(make_link(entry.iri, entry.labels, lang, store.base))
     type_labels = labels_for(store)
     view = []

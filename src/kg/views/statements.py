@@ -13,8 +13,8 @@ import pyoxigraph as ox
 
 from kg.queries import query
 from kg.store import Row, Store
+from kg.store.memo import memo
 from kg.views.labels import Labels, Link, is_true, make_link, quote_anchor, short_name
-from kg.views.memo import memo
 from kg.views.observations import article_href
 
 RDF, RDFS, SKOS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",

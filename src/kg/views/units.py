@@ -14,8 +14,8 @@ from decimal import Decimal
 from kg.i18n import STRINGS
 from kg.queries import query
 from kg.store import Store
+from kg.store.memo import memo
 from kg.views.labels import Labels, format_number
-from kg.views.memo import memo
 
 #: Notations that are symbols written right after the number in every language.
 SYMBOLS = ("%", "‰", "‱")

@@ -206,7 +206,7 @@ def handle_query() -> Response:
     cache = get_response_cache()
     result = cache.get(key)
     if result is None:
-        prepared = prepare_query(query, settings, accept=accept, format_param=format_param,
+        prepared = prepare_query(query, settings, store=store, accept=accept, format_param=format_param,
                                  default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_query_base())
         with query_slot():
             result = store.execute(prepared)
