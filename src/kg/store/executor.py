@@ -37,6 +37,8 @@ from kg.store.sandbox import isolate_network, limit_memory, sandbox_available
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+#: How much less CPU priority a query child has than the server that forked it.
+QUERY_NICENESS = 10
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD", "SIGTTIN",
                   "SIGTTOU", "SIGALRM", "SIGABRT")
 
@@ -115,6 +117,7 @@ def _child_main(conn: Connection, store: StoreSource, parent: int, confinement: 
             isolate_network()  # no interface but a loopback that is down: no connection can leave
         if confinement.memory_limit:
             limit_memory(confinement.memory_limit)
+        os.nice(QUERY_NICENESS)  # pages and cheap requests get the CPU before a user's long query
     except BaseException:
         os._exit(3)  # never serve a query unconfined when confinement was asked for
     try:

@@ -7,14 +7,20 @@ kg.web.deps. A blueprint that fails to import fails start-up: there is no partia
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from kg.config import Settings
+from kg.errors import KgError
 from kg.publish import served_files
 from kg.store import Store, open_store
+from kg.views.warm import warm
 from kg.web import catalog, deps, pages, reconcile, sparql, ui
 from kg.web.errors import register_error_handlers
 from kg.web.security import add_security_headers
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -25,6 +31,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     deps.init_app(app, settings, store)
+    try:
+        warm(store)  # before gunicorn forks the workers: they all start with the derived tables built
+    except KgError as exc:  # the store is down: each table is built on first use instead, once it answers
+        log.warning("derived data not prepared at start-up: %s", exc)
     register_error_handlers(app)
     app.after_request(add_security_headers)
     for blueprint in (sparql.bp, ui.bp, pages.bp, catalog.bp, reconcile.bp):

@@ -1,0 +1,31 @@
+"""Everything derived from the data once per data version, computed before any reader asks.
+
+The app calls :func:`warm` when it is created: under gunicorn that is in the master, before the workers fork, so every
+worker starts with the label map, the text index, the home page's counts and the other tables of ``kg.store.memo``
+already built (shared copy-on-write), and no request — the first one after a worker is recycled included — pays for
+them. A remote store's data can change while served: a new data version is computed again on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from kg.sparql.textindex import text_index
+from kg.store import Store
+from kg.views.entity import build_entity_page
+from kg.views.home import build_home_view
+
+log = logging.getLogger(__name__)
+
+
+def warm(store: Store) -> float:
+    """Compute the per-data-version tables pages and search use; return the seconds it took."""
+    started = time.monotonic()
+    text_index(store)
+    for lang in ("zh", "en"):
+        build_home_view(store, lang, [])
+    build_entity_page(store, store.base + "id/org/neusoft", "zh")  # units, inverse properties, article texts
+    seconds = time.monotonic() - started
+    log.info("derived data ready in %.2f s", seconds)
+    return seconds
