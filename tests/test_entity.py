@@ -10,7 +10,6 @@ from kg.store import Store
 from kg.views.article import build_article_view, paragraph_spans
 from kg.views.charts import build_chart
 from kg.views.entity import build_entity_page
-from kg.views.home import build_home
 from kg.views.labels import choose_label, quote_anchor
 from kg.views.listings import build_class_members, build_ontology_terms
 from kg.views.search import index_for
@@ -116,12 +115,6 @@ def test_search_finds_chinese_english_and_pinyin(store):
     neusoft = store.base + "id/org/neusoft"
     for text in ("东软", "neusoft", "NEUSOFT", "dongruan"):
         assert neusoft in [e.iri for e in index.find(text)], text
-
-
-def test_home_counts_and_entry_points(store):
-    counts, groups = build_home(store, "zh")
-    assert counts["triples"] > 1000 and counts["observations"] > 0
-    assert [g.key for g in groups] == ["agencies", "articles", "indicators"]
 
 
 def test_ontology_and_class_pages(store):

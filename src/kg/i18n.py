@@ -80,7 +80,83 @@ STRINGS: dict[str, dict[str, str]] = {
     "skip": {"zh": "跳到正文", "en": "Skip to content"},
     "text_equivalent": {"zh": "图表数据", "en": "Chart data"},
     "facts_count": {"zh": "属性数", "en": "facts"},
+    # site pages (home, data browser, errors, ontology and class pages)
+    "cube": {"zh": "数据浏览", "en": "Data browser"},
+    "downloads_page": {"zh": "全部下载", "en": "All downloads"},
+    "void": {"zh": "数据集描述（VoID/DCAT）", "en": "Dataset description (VoID/DCAT)"},
+    "home_source": {"zh": "数据来源", "en": "Source"},
+    "newspaper": {"zh": "报纸", "en": "Newspaper"},
+    "source_page": {"zh": "版面", "en": "Page"},
+    "published": {"zh": "出版日期", "en": "Published"},
+    "issue": {"zh": "期号", "en": "Issue"},
+    "not_recorded": {"zh": "图谱中未记录", "en": "not recorded in the graph"},
+    "reporters": {"zh": "记者", "en": "Reporters"},
+    "by": {"zh": "记者", "en": "by"},
+    "triples_note": {"zh": "三元组指命名图 {graphs} 的并集中不同三元组的个数，即数据集 VoID 描述中的 "
+                           "void:triples（目录图本身不计）。",
+                     "en": "Triples: the distinct triples in the union of the named graphs {graphs}, the figure the "
+                           "dataset's VoID description gives as void:triples (the catalogue graph itself is not "
+                           "counted)."},
+    "counts_source": {"zh": "其余数字为 VoID 类别分区中的实体数。", "en": "The other figures are entity counts of "
+                      "VoID's class partitions."},
+    "evidence_nodes": {"zh": "关系证据", "en": "pieces of evidence"},
+    "policy_areas": {"zh": "按政策领域浏览", "en": "Browse by policy area"},
+    "policy_areas_note": {"zh": "领域是本项目对指标的分类（两级，对应联合国政府职能分类 COFOG），不是原文的陈述。",
+                          "en": "The areas are this project's classification of the indicators (two levels, aligned "
+                                "with the UN COFOG), not statements of the page."},
+    "all_agencies": {"zh": "全部政府部门", "en": "All government agencies"},
+    "more_examples": {"zh": "全部示例查询", "en": "All example queries"},
+    "cube_title": {"zh": "统计观测浏览", "en": "Observations browser"},
+    "cube_intro": {"zh": "按指标、政策领域、责任机构、地区、时期和数值类型筛选报道中的每个数字；"
+                         "每行链接到它的观测页面和原文句子。",
+                   "en": "Filter every figure of the page by indicator, policy area, responsible agency, area, period "
+                         "and kind of value; each row links to its observation and source sentence."},
+    "filters": {"zh": "筛选条件", "en": "Filters"},
+    "any": {"zh": "（全部）", "en": "(any)"},
+    "apply": {"zh": "筛选", "en": "Apply"},
+    "reset": {"zh": "清除筛选", "en": "Clear filters"},
+    "policy_area": {"zh": "政策领域", "en": "Policy area"},
+    "agency": {"zh": "责任机构", "en": "Responsible agency"},
+    "matching": {"zh": "条符合条件的观测", "en": "matching observations"},
+    "download_csv": {"zh": "下载所选数据（CSV）", "en": "Download the selection (CSV)"},
+    "sparql_for_view": {"zh": "本视图的 SPARQL 查询", "en": "The SPARQL for this view"},
+    "cube_chart": {"zh": "本页数据图", "en": "This page as charts"},
+    "cube_chart_note": {"zh": "每个面板只含一个指标、一个地区和一个单位，各自缩放；面板之间不可比较。",
+                        "en": "Each panel holds one indicator, one area and one unit on its own scale; panels are "
+                              "not comparable with each other."},
+    "cube_chart_more": {"zh": "图中只画出本页的前 {n} 组数据，表格列出全部。",
+                        "en": "The charts show this page's first {n} series; the table lists them all."},
+    "options_limited": {"zh": "（只列出观测最多的 {n} 项）", "en": "(only the {n} with most observations are listed)"},
+    "no_observations": {"zh": "没有符合条件的观测。", "en": "No observation matches."},
+    "observation_link": {"zh": "观测", "en": "Observation"},
+    "error_400": {"zh": "请求有误", "en": "Bad request"},
+    "error_400_text": {"zh": "无法理解这个请求的参数。", "en": "The request's parameters could not be understood."},
+    "error_other": {"zh": "请求未能完成", "en": "The request could not be completed"},
+    "error_home": {"zh": "返回首页", "en": "Back to the home page"},
+    "toc": {"zh": "目录", "en": "Contents"},
+    "overview": {"zh": "概览", "en": "Overview"},
+    "version": {"zh": "版本", "en": "Version"},
+    "licence": {"zh": "许可", "en": "Licence"},
+    "issued": {"zh": "发布日期", "en": "Issued"},
+    "subclasses": {"zh": "下位类", "en": "Subclasses"},
+    "class_properties": {"zh": "以此类为定义域或值域的属性", "en": "Properties with this class as domain or range"},
+    "defined_in": {"zh": "定义于", "en": "Defined in"},
 }
+
+#: The kinds of question the example queries answer (their ``# group:`` header), in the order they are offered.
+EXAMPLE_GROUPS: dict[str, dict[str, str]] = {
+    "values-by-policy-area": {"zh": "数值：按领域、时期和类型", "en": "Figures by area, period and kind"},
+    "change-between-baseline-and-reached": {"zh": "变化：从基期到达到值", "en": "Change from baseline to reached"},
+    "which-rose-more": {"zh": "比较：哪项增长更多", "en": "Comparison: which rose more"},
+    "organisation-figures": {"zh": "某个机构的数据", "en": "Figures about one organisation"},
+    "sources": {"zh": "出处：数字来自哪句话", "en": "Sources: which sentence a figure comes from"},
+    "members-and-roles": {"zh": "成员、职务与作者", "en": "Members, posts and authors"},
+    "organisations-and-places": {"zh": "机构、地点与举措", "en": "Organisations, places and initiatives"},
+    "federation": {"zh": "联邦查询（需运营方允许）", "en": "Federated queries (the operator must allow them)"},
+}
+
+#: Names of licences the graph points to (dct:license), for the pages that show them.
+LICENCE_NAMES = {"https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 
 
 #: The query page's own strings, by language.
@@ -102,6 +178,13 @@ QUERY_PAGE_STRINGS: dict[str, dict[str, str]] = {
         "ask_true": "是（true）",
         "ask_false": "否（false）",
         "other_lang": "English",
+        "open": "打开",
+        "catalogue": "全部示例，按问题类型",
+        "federated": "需运营方允许",
+        "federated_needs": "运营方须以 --allow-service {url} 启动服务，此查询才能访问该远程端点。",
+        "federated_allowed": "本服务器已允许该端点。",
+        "federated_refused": "本服务器未允许该端点：运行会得到 403。",
+        "run_it": "运行",
     },
     "en": {
         "title": "SPARQL query",
@@ -121,6 +204,14 @@ QUERY_PAGE_STRINGS: dict[str, dict[str, str]] = {
         "ask_true": "true",
         "ask_false": "false",
         "other_lang": "中文",
+        "open": "Open",
+        "catalogue": "All examples, by kind of question",
+        "federated": "operator must allow",
+        "federated_needs": "The operator must start the server with --allow-service {url} for this query to reach "
+        "that remote endpoint.",
+        "federated_allowed": "This server allows that endpoint.",
+        "federated_refused": "This server does not allow that endpoint: running it answers 403.",
+        "run_it": "Run",
     },
 }
 

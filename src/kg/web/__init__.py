@@ -7,12 +7,18 @@ kg.web.deps. A blueprint that fails to import fails start-up: there is no partia
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from kg.config import Settings
+from kg.errors import KgError
+from kg.i18n import LANGUAGES
 from kg.publish import served_files
 from kg.store import Store, open_store
-from kg.web import catalog, deps, pages, reconcile, sparql, ui
+from kg.views.cube_index import index_for, order_for
+from kg.views.home import build_home_view
+from kg.web import catalog, deps, pages, reconcile, site, sparql, ui
 from kg.web.errors import register_error_handlers
 from kg.web.security import add_security_headers
 
@@ -27,6 +33,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     deps.init_app(app, settings, store)
     register_error_handlers(app)
     app.after_request(add_security_headers)
-    for blueprint in (sparql.bp, ui.bp, pages.bp, catalog.bp, reconcile.bp):
+    for blueprint in (sparql.bp, ui.bp, site.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
+    warm(store)
     return app
+
+
+def warm(store: Store) -> None:
+    """Compute what the home page and the data browser derive from the data (kg.views.memo) now, before gunicorn
+    forks the workers: they share it, and no reader waits for it. A store that cannot answer yet is left cold."""
+    try:
+        for lang in LANGUAGES:
+            build_home_view(store, lang, [])
+            order_for(store, lang)
+        index_for(store)
+    except (KgError, OSError) as err:
+        logging.getLogger(__name__).warning("pages not precomputed (%s): they will be on first use", err)

@@ -19,9 +19,10 @@ from kg.views.describe import describe, graph_triples, serialise
 from kg.views.entity import build_entity_page
 from kg.views.examples import load_examples
 from kg.views.home import build_home_view
-from kg.views.listings import build_class_page, build_ontology_terms
+from kg.views.listings import build_class_page, build_ontology_meta, build_ontology_terms
 from kg.views.search import build_search_page
 from kg.web.deps import get_settings, get_store, reader_language
+from kg.web.errors import render_error
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/pages")
@@ -50,9 +51,8 @@ def negotiated(response: Response, path: str) -> Response:
 
 
 def not_found(missing: str, suggestion: str = "", status: int = 404) -> Response:
-    """The styled not-found (or bad-request) page."""
-    html = render_template("pages/not_found.html", missing=missing, suggestion=suggestion)
-    return Response(html, status=status, mimetype="text/html")
+    """The styled not-found (or bad-request) page (kg.web.errors)."""
+    return render_error(status, missing, suggestion)
 
 
 @bp.route("/")
@@ -90,8 +90,10 @@ def ontology_response(media_type: str) -> Response:
     if media_type != HTML:
         body = serialise(graph_triples(store, store.base + "data/ontology"), media_type, store.base)
         return negotiated(Response(body, mimetype=media_type), "/def/ontology")
-    classes, properties = build_ontology_terms(store, reader_language())
-    onto = {"iri": store.base + "def/ontology", "classes": classes, "properties": properties}
+    lang = reader_language()
+    classes, properties = build_ontology_terms(store, lang)
+    onto = {"iri": store.base + "def/ontology", "classes": classes, "properties": properties,
+            "tops": [c for c in classes if c.depth == 0], "meta": build_ontology_meta(store, lang)}
     html = render_template("pages/ontology.html", onto=onto, alternates=alternates_for("/def/ontology"))
     return negotiated(Response(html, mimetype="text/html"), "/def/ontology")
 
