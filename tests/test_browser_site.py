@@ -109,6 +109,28 @@ def test_no_horizontal_overflow_at_390(server: str, name: str, lang: str) -> Non
             const r = e.getBoundingClientRect(); return r.width > 0 && r.right > 391 && !e.closest('.scroll, .yasr');
         }).slice(0, 5).map(e => e.tagName + '.' + e.className)""")
         assert width <= 390, (name, lang, width, wide)
+        assert not broken_headings(page), (name, lang, broken_headings(page))
+
+
+def broken_headings(page) -> list[str]:
+    """Table headings and captions of a few characters drawn on more than two lines (one character per line)."""
+    return page.evaluate("""() => [...document.querySelectorAll('th, caption')].filter(e => {
+        const text = e.innerText.trim();
+        if (text.length < 2 || text.length > 6 || !e.getClientRects().length) return false;
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        return lines.size > 2;
+    }).map(e => e.innerText)""")
+
+
+def test_short_headings_never_wrap_per_character_on_a_phone(server: str) -> None:
+    """An agency page (its property tables) at 390 px: captions and headings such as 属性 and 限定 stay whole."""
+    with chromium_page(javascript=False) as page:
+        page.set_viewport_size(VIEWPORTS["390"])
+        for path in ("id/org/dalian-health-commission", "id/org/neusoft"):
+            page.goto(server + path)
+            assert not broken_headings(page), (path, broken_headings(page))
 
 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))

@@ -21,12 +21,12 @@ from kg.store import Store
 from kg.views.cube_chart import number_text
 from kg.views.cube_index import DIMENSIONS, CubeIndex, Observation, index_for, option_key, order_for, ordered
 from kg.views.examples import QUERY_PAGE
-from kg.views.labels import Labels, Link, format_number, labels_for, make_link
+from kg.views.labels import Labels, Link, choose_label, format_number, labels_for, make_link
 
 #: Rows per page of the table.
 PAGE_SIZE = 50
 #: Options offered per filter (those with most observations, and the chosen one).
-MAX_OPTIONS = 150
+MAX_OPTIONS = 100
 #: The URL of the browser and of its CSV.
 PATH = "/data/observations"
 CSV_PATH = "/data/observations.csv"
@@ -55,7 +55,8 @@ class Facet:
     name: str
     label: str
     options: list[Option]
-    limited: bool = False
+    #: Said under the filter when it does not list every value.
+    note: str = ""
 
 
 @dataclass
@@ -100,6 +101,10 @@ class CubePage:
     previous_href: str = ""
     next_href: str = ""
     chosen: list[tuple[str, Link]] = field(default_factory=list)
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}"
 
 
 def parse_filters(args: dict[str, str], store: Store) -> dict[str, str]:
@@ -202,9 +207,15 @@ def facet(index: CubeIndex, labels: Labels, name: str, filters: dict[str, str], 
             tree += children
             depth.update(dict.fromkeys(children, 1))
         values = tree + [v for v in values if v not in tree]
-    return Facet(name, translations(lang)[FACET_LABELS[name]], [
-        Option(short(v, base), "— " * depth.get(v, 0) + make_link(v, labels.get(v, {}), lang, base).label.text,
-               counts.get(v, 0), v == chosen, depth.get(v, 0)) for v in values], limited)
+    t = translations(lang)
+
+    def text(v: str) -> str:
+        return "— " * depth.get(v, 0) + (choose_label(labels.get(v, {}), lang, "").text or short(v, base))
+
+    return Facet(name, t[FACET_LABELS[name]], [
+        Option(short(v, base), text(v),
+               counts.get(v, 0), v == chosen, depth.get(v, 0)) for v in values],
+        t["options_limited"].format(n=len(values)) if limited else "")
 
 
 def unit_text(index: CubeIndex, labels: Labels, unit: str, lang: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as t
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 
 from kg.queries import query
@@ -77,11 +78,7 @@ class CubeIndex:
         counter: Counter = Counter()
         if selection:
             picked = itemgetter(*selection)(column) if len(selection) > 1 else (column[next(iter(selection))],)
-            if dimension == "policy-area":
-                for areas in picked:
-                    counter.update(areas)
-            else:
-                counter.update(picked)
+            counter.update(chain.from_iterable(picked) if dimension == "policy-area" else picked)
         counter.pop("", None)
         return counter
 

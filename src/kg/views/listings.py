@@ -101,7 +101,7 @@ def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "la
                      page: int = 1) -> ClassPage | None:
     """Page ``page`` of the members of ``class_iri`` sorted by ``sort`` ("label" or "facts"); None when it has none."""
     sort = sort if sort in SORTS else "label"
-    members = build_class_members(store, class_iri, lang, sort=sort)
+    members = sorted_members(store, class_iri, lang, sort)
     if not members:
         return None
     pages = max(1, math.ceil(len(members) / PAGE_SIZE))
@@ -117,7 +117,8 @@ def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "la
     related = [p for p in properties if any(k.iri == class_iri for k in (*p.domains, *p.ranges))]
     return ClassPage(
         iri=class_iri, title=choose_label(labels, lang, short_name(class_iri, store.base)), total=len(members),
-        members=members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page=page, pages=pages,
+        members=[Member(make_link(iri, labels_for(store).get(iri, {}), lang, store.base), facts, inferred)
+                 for iri, facts, inferred in members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]], page=page, pages=pages,
         definition_href=link.href, sort_label_href=href(sort="label", page=1),
         sort_facts_href=href(sort="facts", page=1), previous_href=href(page=page - 1) if page > 1 else "",
         next_href=href(page=page + 1) if page < pages else "",
@@ -127,16 +128,43 @@ def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "la
 
 
 def build_class_members(store: Store, class_iri: str, lang: str, *, sort: str = "label") -> list[Member]:
-    """All members of a class (one query), sorted by label or by number of facts."""
-    rows = store.select(query("class_members", store.base), {"class": ox.NamedNode(class_iri)})
+    """All members of a class, sorted by label (pinyin order) or by number of facts."""
     labels = labels_for(store)
-    members = [Member(make_link(r["m"].value, labels.get(r["m"].value, {}), lang, store.base),
-                      int(r["facts"].value) if "facts" in r else 0, is_true(r.get("inferred"))) for r in rows]
-    if sort == "facts":
-        members.sort(key=lambda m: (-m.facts, collation_key(m.link.label.text)))
-    else:
-        members.sort(key=lambda m: (collation_key(m.link.label.text), m.link.iri))
-    return members
+    return [Member(make_link(iri, labels.get(iri, {}), lang, store.base), facts, inferred)
+            for iri, facts, inferred in sorted_members(store, class_iri, lang, sort)]
+
+
+class _NoMembers(Exception):
+    """Nothing to keep: an IRI that is no class here is not remembered (any text can be asked for)."""
+
+
+def sorted_members(store: Store, class_iri: str, lang: str, sort: str) -> list[tuple[str, int, bool]]:
+    """(IRI, facts, inferred) of every member in page order: one query and one sort per class, order and data
+    version (kg.views.memo); a class without members is not kept."""
+
+    def rows(store: Store) -> list[tuple[str, int, bool]]:
+        found = [(r["m"].value, int(r["facts"].value) if "facts" in r else 0, is_true(r.get("inferred")))
+                 for r in store.select(query("class_members", store.base), {"class": ox.NamedNode(class_iri)})]
+        if not found:
+            raise _NoMembers
+        return found
+
+    def ordered(store: Store) -> list[tuple[str, int, bool]]:
+        members, labels = memo(store, "class-members " + class_iri, rows), labels_for(store)
+
+        def name(iri: str) -> tuple[str, str]:
+            texts = labels.get(iri, {})
+            return collation_key(choose_label(texts, lang, "").text if any(texts.values()) else short_name(iri,
+                                                                                                           store.base))
+
+        if sort == "facts":
+            return sorted(members, key=lambda m: (-m[1], name(m[0]), m[0]))
+        return sorted(members, key=lambda m: (name(m[0]), m[0]))
+
+    try:
+        return memo(store, f"class-members {class_iri} {sort} {lang}", ordered)
+    except _NoMembers:
+        return []
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
+from kg.i18n import translations
 from kg.views.cube import build_cube_page, csv_rows, parse_filters
 from kg.views.cube_chart import MAX_SERIES, build_cube_chart
 from kg.web.deps import get_store, reader_language
@@ -25,8 +26,10 @@ def observations() -> str:
     """The data browser: filters, a page of the selection as a table and charts, links to its CSV and SPARQL."""
     store = get_store()
     filters = parse_filters(request.args.to_dict(), store)
-    page = build_cube_page(store, filters, reader_language(), request.args.get("page", 1, type=int) or 1)
-    return render_template("pages/cube.html", cube=page, chart=build_cube_chart(page.rows), max_series=MAX_SERIES)
+    lang = reader_language()
+    page = build_cube_page(store, filters, lang, request.args.get("page", 1, type=int) or 1)
+    return render_template("pages/cube.html", cube=page, chart=build_cube_chart(page.rows),
+                           chart_more=translations(lang)["cube_chart_more"].format(n=MAX_SERIES))
 
 
 @bp.get("/data/observations.csv")
