@@ -133,6 +133,9 @@ def test_query_page_opens_an_example_by_name_and_runs_it(store: Store) -> None:
                             example="agency-labels")
     assert page.chosen is not None and page.chosen.slug == "agency-labels"
     assert "GovernmentAgency" in page.query and page.table is not None and page.table.rows
+    # an example's own ?query= link (the home page's) shows which example it is
+    linked = build_query_page(store, Settings(), page.query, "en", endpoint="/sparql", base_iri=store.base + "sparql")
+    assert linked.chosen is not None and linked.chosen.slug == "agency-labels"
 
 
 # ---------------------------------------------------------------- data browser

@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from kg.errors import BadParameter
-from kg.i18n import LANGUAGES, translations
+from kg.i18n import translations
 from kg.queries import query, with_values
 from kg.store import Store
 from kg.views.cube_chart import number_text
 from kg.views.cube_index import DIMENSIONS, CubeIndex, Observation, index_for, option_key, order_for, ordered
 from kg.views.examples import QUERY_PAGE
 from kg.views.labels import Labels, Link, choose_label, format_number, labels_for, make_link
+from kg.views.memo import memo
 
 #: Rows per page of the table.
 PAGE_SIZE = 50
@@ -155,15 +156,15 @@ def view_query(store: Store, filters: dict[str, str], lang: str, *, limit: int |
         elif key == "page" and limit is not None:
             lines.append(text.format(limit=limit, offset=offset))
     text = "\n".join(lines) + "\n"
-    if lang in LANGUAGES and lang != "zh":
-        text = text.replace('BIND("zh" AS ?lang)', f'BIND("{lang}" AS ?lang)', 1)
+    if lang == "en":  # the labels' language and its fallback swap places
+        text = text.replace('"zh")', '"\0")').replace('"en")', '"zh")').replace('"\0")', '"en")')
     return text
 
 
 def build_cube_page(store: Store, filters: dict[str, str], lang: str, page: int = 1) -> CubePage:
     """The browser's page ``page`` of the selection ``filters`` in ``lang``."""
     index, labels, base = index_for(store), labels_for(store), store.base
-    selection = ordered(index.select(filters), order_for(store, lang))
+    selection = ordered(index.select(filters), order_for(store))
     pages = max(1, math.ceil(len(selection) / PAGE_SIZE))
     page = min(max(1, page), pages)
     shown = selection[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
@@ -173,8 +174,13 @@ def build_cube_page(store: Store, filters: dict[str, str], lang: str, page: int 
     def link(iri: str) -> Link:
         return make_link(iri, labels.get(iri, {}), lang, base)
 
+    def facets_for(chosen: dict[str, str]) -> list[Facet]:
+        return [facet(index, labels, name, chosen, lang, base) for name in DIMENSIONS]
+
+    # the unfiltered page's filters are the same for every reader of a language: made once per data version
+    facets = memo(store, f"cube-facets-{lang}", lambda _: facets_for({})) if not filters else facets_for(filters)
     return CubePage(
-        lang=lang, facets=[facet(index, labels, name, filters, lang, base) for name in DIMENSIONS], filters=filters,
+        lang=lang, facets=facets, filters=filters,
         total=len(selection), rows=[cell(index.rows[p], index, labels, lang, base) for p in shown], page=page,
         pages=pages, csv_href=href(base, filters, CSV_PATH, **lang_arg), sparql=sparql,
         sparql_href=QUERY_PAGE + "?" + urlencode({"query": sparql}), reset_href=PATH,
@@ -246,7 +252,7 @@ def csv_rows(store: Store, filters: dict[str, str], lang: str) -> list[list[str]
     """The whole selection as rows of the CSV (the columns of cube_view.rq, in its order and language)."""
     index, labels = index_for(store), labels_for(store)
     out = [list(COLUMNS)]
-    for position in ordered(index.select(filters), order_for(store, lang)):
+    for position in ordered(index.select(filters), order_for(store)):
         r = index.rows[position]
 
         def name(iri: str) -> str:

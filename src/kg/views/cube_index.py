@@ -14,7 +14,7 @@ from operator import itemgetter
 from kg.queries import query
 from kg.store import Store
 from kg.views.collate import collation_key
-from kg.views.labels import Labels, labels_for
+from kg.views.labels import Labels
 from kg.views.memo import memo
 
 #: The browser's dimensions, as its URL parameters name them, in the order of the filter form.
@@ -136,34 +136,43 @@ def build_index(store: Store) -> CubeIndex:
 
 
 def label_text(labels: Labels, iri: str, lang: str) -> str:
-    """The label the table sorts by: in ``lang``, else in the other language, else the IRI (as cube_view.rq does)."""
+    """An option's name: its label in ``lang``, else in the other language, else the IRI."""
     texts = labels.get(iri, {})
     other = "en" if lang == "zh" else "zh"
     return texts.get(lang) or texts.get(other) or iri
 
 
-def order_for(store: Store, lang: str) -> list[int]:
-    """Each observation's rank in the table's order in ``lang`` (cube_view.rq's ORDER BY), once per data version."""
+@dataclass
+class Order:
+    """The table's order: each observation's rank, and the positions in that order."""
 
-    def compute(store: Store) -> list[int]:
-        index, labels = index_for(store), labels_for(store)
+    ranks: list[int]
+    sequence: list[int]
 
-        def key(position: int) -> tuple:
-            r = index.rows[position]
-            return (label_text(labels, r.indicator, lang), r.indicator, label_text(labels, r.area, lang), r.area,
-                    r.start, r.period, r.kind, r.iri)
 
-        ranks = [0] * len(index.rows)
-        for rank, position in enumerate(sorted(range(len(index.rows)), key=key)):
+def order_for(store: Store) -> Order:
+    """The table's order (cube_view.rq's ORDER BY: indicator, area, period start, period, kind, observation — IRIs,
+    so the rows stay in place when the reader switches language), once per data version."""
+
+    def compute(store: Store) -> Order:
+        rows = index_for(store).rows
+        sequence = sorted(range(len(rows)), key=lambda p: (rows[p].indicator, rows[p].area, rows[p].start,
+                                                           rows[p].period, rows[p].kind, rows[p].iri))
+        ranks = [0] * len(rows)
+        for rank, position in enumerate(sequence):
             ranks[position] = rank
-        return ranks
+        return Order(ranks, sequence)
 
-    return memo(store, f"cube-order-{lang}", compute)
+    return memo(store, "cube-order", compute)
 
 
-def ordered(selection: t.Iterable[int], ranks: list[int]) -> list[int]:
-    """The selected positions in table order."""
-    return sorted(selection, key=ranks.__getitem__)
+def ordered(selection: frozenset[int] | range, order: Order) -> list[int]:
+    """The selected positions in table order (a large selection read off the whole order, a small one sorted)."""
+    if isinstance(selection, range):
+        return order.sequence
+    if len(selection) * 8 > len(order.sequence):
+        return [p for p in order.sequence if p in selection]
+    return sorted(selection, key=order.ranks.__getitem__)
 
 
 def option_key(labels: Labels, lang: str) -> t.Callable[[str], tuple]:

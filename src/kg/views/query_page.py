@@ -164,6 +164,9 @@ def build_query_page(store: Store, settings: Settings, query: str | None, lang: 
     chosen = next((o for g in groups for o in g.options if o.slug == example), None) if example else None
     if chosen is not None and not (query and query.strip()):
         query = next(e.query for e in examples if e.slug == chosen.slug)
+    elif chosen is None and query:  # an example's own link (home page): the selector shows which one it is
+        slug = next((e.slug for e in examples if e.query == query), None)
+        chosen = next((o for g in groups for o in g.options if o.slug == slug), None)
     table, error, status = None, None, 200
     if query and query.strip():
         try:

@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.i18n import LANGUAGES
 from kg.publish import served_files
 from kg.store import Store, open_store
-from kg.views.cube_index import index_for, order_for
+from kg.views.cube_index import order_for
 from kg.views.home import build_home_view
 from kg.web import catalog, deps, pages, reconcile, site, sparql, ui
 from kg.web.errors import register_error_handlers
@@ -45,7 +45,6 @@ def warm(store: Store) -> None:
     try:
         for lang in LANGUAGES:
             build_home_view(store, lang, [])
-            order_for(store, lang)
-        index_for(store)
+        order_for(store)
     except (KgError, OSError) as err:
         logging.getLogger(__name__).warning("pages not precomputed (%s): they will be on first use", err)
