@@ -156,7 +156,8 @@ def test_each_indicator_csv_is_a_catalogued_distribution(publication) -> None:
         distribution = URIRef(f"{BASE}data/dalian-kg/distribution/{name}")
         assert (dataset, DCAT.distribution, distribution) in catalog
         assert catalog.value(distribution, DCAT.downloadURL) == URIRef(BASE + "downloads/" + name)
-        assert catalog.value(distribution, DCAT.describedBy) == URIRef(BASE + "downloads/" + INDICATOR_METADATA)
+        described_by = URIRef(str(DCAT) + "describedBy")
+        assert catalog.value(distribution, described_by) == URIRef(BASE + "downloads/" + INDICATOR_METADATA)
         assert int(catalog.value(distribution, DCAT.byteSize)) == publication.path(name).stat().st_size
         assert catalog.value(distribution, DCTERMS["format"]) is not None
         assert {t.language for t in catalog.objects(distribution, DCTERMS.title)} == {"zh", "en"}
