@@ -1,4 +1,5 @@
-"""p50/p99 per page type through HTTP (home, entity, article, class, search, observation).
+"""p50/p99 per page type through HTTP (home, entity, article, class, search, observation, the data browser filtered
+and unfiltered, the query page, the ontology).
 
     python bench/pages_http.py [--size real|10k|100k|1m] [--budget 3] [--workers 2]
 
@@ -37,6 +38,12 @@ PAGE_TYPES = {
     "class": "class?" + urlencode({"iri": CANONICAL_BASE + "def/ontology#GovernmentAgency"}),
     "search": "search?" + urlencode({"q": "养老"}),
     "observation": "id/obs/life-expectancy-2025",
+    "data browser": "data/observations",
+    "data browser (filtered)": "data/observations?" + urlencode({"policy-area": "def/policy-area/social-protection",
+                                                                 "kind": "def/value-kind/reached"}),
+    "data browser CSV (filtered)": "data/observations.csv?" + urlencode({"policy-area": "def/policy-area/health"}),
+    "query page": "sparql",
+    "ontology": "def/ontology",
 }
 
 

@@ -23,6 +23,7 @@ from kg.namespaces import CANONICAL_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/virtuoso.py imports its siblings by name, as under pytest
 from dataset import kg_command  # noqa: E402
 from measure import MemorySampler, rss_bytes  # noqa: E402
 from tests.server import free_port, stop  # noqa: E402

@@ -83,12 +83,18 @@ def test_plain_form_without_javascript(server: str) -> None:
         assert XSS in page.locator("table.kg-table").inner_text()
         screenshot(page, "sparql-no-js")
 
-        # example queries are plain links that run the query
+        # without JavaScript the grouped selector opens an example (a GET form) and runs it
         page.goto(server + "sparql?lang=en")
-        if page.locator("a.kg-example").count():
-            page.click("a.kg-example >> nth=0")
-            page.wait_for_selector("#kg-results, .kg-error")
-            assert page.locator(".kg-error").count() == 0, page.locator(".kg-error").inner_text()
+        page.select_option("#kg-example-select", "agency-labels")
+        page.click("#kg-example-form button[type=submit]")
+        page.wait_for_selector("#kg-results, .kg-error")
+        assert page.locator(".kg-error").count() == 0, page.locator(".kg-error").inner_text()
+        assert page.locator("#kg-example-select").input_value() == "agency-labels"
+        # and the catalogue of examples (folded under the editor) is plain links that run the query
+        page.click("#kg-examples summary")
+        page.click("a.kg-example >> nth=0")
+        page.wait_for_selector("#kg-results, .kg-error")
+        assert page.locator(".kg-error").count() == 0, page.locator(".kg-error").inner_text()
         assert blocked == [], blocked
 
 

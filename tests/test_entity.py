@@ -13,7 +13,6 @@ from kg.store import Store
 from kg.views.article import build_article_view, paragraph_spans
 from kg.views.charts import build_chart
 from kg.views.entity import build_entity_page
-from kg.views.home import build_home
 from kg.views.labels import choose_label, quote_anchor
 from kg.views.listings import build_class_members, build_ontology_terms
 from kg.views.search import find_entities
@@ -304,12 +303,6 @@ def test_search_finds_chinese_english_and_pinyin_first(store):
         found = [e.iri for e in find_entities(store, text)]
         assert found[0] == neusoft, (text, found[:3])
     assert all(e.local for e in find_entities(store, "a"))
-
-
-def test_home_counts_and_entry_points(store):
-    counts, home_groups = build_home(store, "zh")
-    assert counts["triples"] > 1000 and counts["observations"] > 0
-    assert [g.key for g in home_groups] == ["agencies", "articles", "indicators"]
 
 
 def test_ontology_and_class_pages(store):

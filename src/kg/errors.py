@@ -75,3 +75,9 @@ class MalformedRequest(KgError):
     """The request itself is broken (bad transfer encoding, truncated body): 400."""
 
     status = 400
+
+
+class BadParameter(KgError):
+    """A page's parameter names nothing this server knows (an unknown filter value of the data browser): 400."""
+
+    status = 400

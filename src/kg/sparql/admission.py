@@ -20,6 +20,8 @@ from kg.errors import ServerBusy
 
 #: Seconds a refused client is told to wait.
 RETRY_AFTER = 2
+#: Waiting for a slot: the first pause, doubled up to the longest.
+_FIRST_PAUSE = 0.0005
 _POLL = 0.02
 
 
@@ -92,8 +94,10 @@ class Admission:
         bucket = client_bucket(client)
         deadline = time.monotonic() + self.wait
         index = self._try_take(bucket)
+        pause = _FIRST_PAUSE
         while index is None and time.monotonic() < deadline:
-            time.sleep(_POLL)
+            time.sleep(pause)  # short queries free their slots within milliseconds: look again soon, then less often
+            pause = min(pause * 2, _POLL)
             index = self._try_take(bucket)
         if index is None:
             raise ServerBusy(f"the server is busy: {self.total} queries run at once, at most {self.per_client} per "

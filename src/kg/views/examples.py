@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from kg.i18n import EXAMPLE_GROUPS
 from kg.namespaces import CANONICAL_BASE
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class ExampleQuery:
     href: str = ""
     #: The kind of question it answers (``# group:`` header), for grouping.
     group: str = ""
+    #: The remote endpoint a federated query calls (``# federated:`` header): the operator must allow it.
+    federated: str = ""
 
     def title(self, lang: str) -> str:
         """The title in ``lang`` (zh or en)."""
@@ -64,23 +67,28 @@ def parse_example(path: Path) -> ExampleQuery:
     title_zh = meta.get("title@zh") or plain or path.stem
     title_en = meta.get("title@en") or plain or path.stem
     description = meta.get("description") or meta.get("description@en") or meta.get("description@zh") or ""
-    return ExampleQuery(path.stem, title_zh, title_en, description, text, group=meta.get("group", ""))
+    return ExampleQuery(path.stem, title_zh, title_en, description, text, group=meta.get("group", ""),
+                        federated=meta.get("federated", ""))
 
 
 def load_examples(folder: Path, base: str = CANONICAL_BASE) -> list[ExampleQuery]:
-    """Every ``*.rq`` of ``folder`` by file name, moved from the canonical base to ``base`` (a data set published
-    under another base, ``KG_CANONICAL_BASE``). Read once while the files stay as they are (their names, sizes and
-    times are the key): pages list them on every request. Unreadable files are skipped with a warning.
+    """Every ``*.rq`` of ``folder`` by file name, moved from the canonical base to ``base``.
+
+    The examples are written against the canonical base (as the data files are); a server publishing under another
+    base must offer them with its own IRIs, or they would find nothing. Unreadable files are skipped with a warning.
+    Read once while the files stay as they are (their names, sizes and times are the cache key).
     """
-    paths = sorted(folder.glob("*.rq"))
-    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    return list(_read_examples(folder, base, signature))
+    try:
+        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
+    except OSError:
+        stamp = ()
+    return list(_load_examples(folder, base, stamp))
 
 
-@functools.lru_cache(maxsize=16)
-def _read_examples(folder: Path, base: str, signature: tuple[tuple[str, int, int], ...]) -> tuple[ExampleQuery, ...]:
+@lru_cache(maxsize=16)
+def _load_examples(folder: Path, base: str, _stamp: tuple) -> tuple[ExampleQuery, ...]:
     examples = []
-    for path in (folder / name for name, _, _ in signature):
+    for path in sorted(folder.glob("*.rq")):
         try:
             example = parse_example(path)
         except (OSError, UnicodeDecodeError) as err:
@@ -89,3 +97,28 @@ def _read_examples(folder: Path, base: str, signature: tuple[tuple[str, int, int
         text = example.query.replace(CANONICAL_BASE, base)
         examples.append(replace(example, query=text, href=QUERY_PAGE + "?" + urlencode({"query": text})))
     return tuple(examples)
+
+
+@dataclass
+class ExampleGroup:
+    """The examples that answer one kind of question, titled in the reader's language."""
+
+    key: str
+    title: str
+    examples: list[ExampleQuery] = field(default_factory=list)
+
+
+def group_examples(examples: list[ExampleQuery], lang: str) -> list[ExampleGroup]:
+    """The examples by their ``# group:``, in the order of kg.i18n.EXAMPLE_GROUPS (unknown groups after, by name).
+
+    >>> e = ExampleQuery("x", "甲", "X", "", "ASK {}", group="sources")
+    >>> [(g.key, g.title, len(g.examples)) for g in group_examples([e], "en")]
+    [('sources', 'Sources: which sentence a figure comes from', 1)]
+    """
+    groups: dict[str, ExampleGroup] = {}
+    for example in examples:
+        key = example.group or "other"
+        title = EXAMPLE_GROUPS.get(key, {}).get(lang, key)
+        groups.setdefault(key, ExampleGroup(key, title)).examples.append(example)
+    order = {key: index for index, key in enumerate(EXAMPLE_GROUPS)}
+    return sorted(groups.values(), key=lambda g: (order.get(g.key, len(order)), g.key))

@@ -123,7 +123,8 @@ def format_number(value: str) -> str:
 
 def make_link(iri: str, texts: dict[str, str], lang: str, base: str, *, ontology_term: bool = False) -> Link:
     """Resolve an IRI to a link: local path for own IRIs, class/ontology anchors for terms, named outbound sources."""
-    label = choose_label(texts, lang, short_name(iri, base))
+    # the short name is only needed when there is no label (and computing it for every link is a page's main cost)
+    label = choose_label(texts, lang, "") if any(texts.values()) else Label(short_name(iri, base))
     path = local_path(iri, base)
     if ontology_term and (path is None or path.startswith("/def/ontology#")):
         return Link(f"/def/ontology#{term_anchor(iri, base)}", label, iri)

@@ -1,4 +1,5 @@
-"""View-models of the listing pages: a class's members (sorted and paged) and the ontology's terms."""
+"""View-models of the listing pages: a class's members (sorted by pinyin or facts, paged) with its place in the
+ontology, the ontology's terms, and the ontology's own description (version, licence) both pages show."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from kg.i18n import LICENCE_NAMES
 from kg.queries import query
 from kg.store import Store
+from kg.store.memo import memo
+from kg.views.collate import collation_key
 from kg.views.labels import (
     Label,
     Link,
@@ -53,13 +57,51 @@ class ClassPage:
     sort_facts_href: str
     previous_href: str
     next_href: str
+    term: Term | None = None
+    subclasses: list[Term] = field(default_factory=list)
+    properties: list[Term] = field(default_factory=list)
+    meta: OntologyMeta | None = None
+
+
+@dataclass
+class OntologyMeta:
+    """The ontology as it describes itself (``""`` where it says nothing)."""
+
+    iri: str
+    title: str
+    description: str
+    version: str
+    version_iri: str
+    licence: Link | None
+    issued: str
+
+
+def build_ontology_meta(store: Store, lang: str) -> OntologyMeta:
+    """Title, description, version and licence of the ontology in ``lang``, once per data version."""
+
+    def compute(store: Store) -> OntologyMeta:
+        rows = store.select(query("ontology_header", store.base))
+        mine = [r for r in rows if "title" in r and (r["title"].language or "")[:2] == lang]
+        row = (mine or rows or [{}])[0]
+
+        def text(key: str) -> str:
+            return row[key].value if key in row else ""
+
+        licence = None
+        if "license" in row:
+            iri = row["license"].value
+            licence = make_link(iri, {lang: LICENCE_NAMES[iri]} if iri in LICENCE_NAMES else {}, lang, store.base)
+        return OntologyMeta(store.base + "def/ontology", text("title"), text("description"), text("version"),
+                            text("versionIRI"), licence, text("issued"))
+
+    return memo(store, f"ontology-meta-{lang}", compute)
 
 
 def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "label",
                      page: int = 1) -> ClassPage | None:
     """Page ``page`` of the members of ``class_iri`` sorted by ``sort`` ("label" or "facts"); None when it has none."""
     sort = sort if sort in SORTS else "label"
-    members = build_class_members(store, class_iri, lang, sort=sort)
+    members = sorted_members(store, class_iri, lang, sort)
     if not members:
         return None
     pages = max(1, math.ceil(len(members) / PAGE_SIZE))
@@ -70,26 +112,59 @@ def build_class_page(store: Store, class_iri: str, lang: str, *, sort: str = "la
 
     labels = labels_for(store).get(class_iri, {})
     link = make_link(class_iri, labels, lang, store.base, ontology_term=True)
+    classes, properties = build_ontology_terms(store, lang)
+    term = next((c for c in classes if c.iri == class_iri), None)
+    related = [p for p in properties if any(k.iri == class_iri for k in (*p.domains, *p.ranges))]
     return ClassPage(
         iri=class_iri, title=choose_label(labels, lang, short_name(class_iri, store.base)), total=len(members),
-        members=members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page=page, pages=pages,
+        members=[Member(make_link(iri, labels_for(store).get(iri, {}), lang, store.base), facts, inferred)
+                 for iri, facts, inferred in members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]], page=page, pages=pages,
         definition_href=link.href, sort_label_href=href(sort="label", page=1),
         sort_facts_href=href(sort="facts", page=1), previous_href=href(page=page - 1) if page > 1 else "",
         next_href=href(page=page + 1) if page < pages else "",
+        term=term, subclasses=[c for c in classes if any(k.iri == class_iri for k in c.parents) and c.iri != class_iri],
+        properties=related, meta=build_ontology_meta(store, lang),
     )
 
 
 def build_class_members(store: Store, class_iri: str, lang: str, *, sort: str = "label") -> list[Member]:
-    """All members of a class (one query), sorted by label or by number of facts."""
-    rows = store.select(query("class_members", store.base), {"class": ox.NamedNode(class_iri)})
+    """All members of a class, sorted by label (pinyin order) or by number of facts."""
     labels = labels_for(store)
-    members = [Member(make_link(r["m"].value, labels.get(r["m"].value, {}), lang, store.base),
-                      int(r["facts"].value) if "facts" in r else 0, is_true(r.get("inferred"))) for r in rows]
-    if sort == "facts":
-        members.sort(key=lambda m: (-m.facts, m.link.label.text))
-    else:
-        members.sort(key=lambda m: (m.link.label.text.casefold(), m.link.iri))
-    return members
+    return [Member(make_link(iri, labels.get(iri, {}), lang, store.base), facts, inferred)
+            for iri, facts, inferred in sorted_members(store, class_iri, lang, sort)]
+
+
+class _NoMembers(Exception):
+    """Nothing to keep: an IRI that is no class here is not remembered (any text can be asked for)."""
+
+
+def sorted_members(store: Store, class_iri: str, lang: str, sort: str) -> list[tuple[str, int, bool]]:
+    """(IRI, facts, inferred) of every member in page order: one query and one sort per class, order and data
+    version (kg.store.memo); a class without members is not kept."""
+
+    def rows(store: Store) -> list[tuple[str, int, bool]]:
+        found = [(r["m"].value, int(r["facts"].value) if "facts" in r else 0, is_true(r.get("inferred")))
+                 for r in store.select(query("class_members", store.base), {"class": ox.NamedNode(class_iri)})]
+        if not found:
+            raise _NoMembers
+        return found
+
+    def ordered(store: Store) -> list[tuple[str, int, bool]]:
+        members, labels = memo(store, "class-members " + class_iri, rows), labels_for(store)
+
+        def name(iri: str) -> tuple[str, str]:
+            texts = labels.get(iri, {})
+            return collation_key(choose_label(texts, lang, "").text if any(texts.values()) else short_name(iri,
+                                                                                                           store.base))
+
+        if sort == "facts":
+            return sorted(members, key=lambda m: (-m[1], name(m[0]), m[0]))
+        return sorted(members, key=lambda m: (name(m[0]), m[0]))
+
+    try:
+        return memo(store, f"class-members {class_iri} {sort} {lang}", ordered)
+    except _NoMembers:
+        return []
 
 
 @dataclass
@@ -110,7 +185,11 @@ class Term:
 
 
 def build_ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
-    """Classes in hierarchy order (depth-first, with depth) and properties by label, from one query."""
+    """Classes in hierarchy order (depth-first, with depth) and properties by name, once per data version."""
+    return memo(store, f"ontology-terms-{lang}", lambda s: _ontology_terms(s, lang))
+
+
+def _ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
     base = store.base
     terms: dict[tuple[str, str], Term] = {}
     labels: dict[str, dict[str, str]] = {}

@@ -19,7 +19,7 @@ from kg.namespaces import compact, prefixes_for
 from kg.sparql.request import prepare_query
 from kg.store import Store
 from kg.store.results import TERMS
-from kg.views.examples import ExampleQuery, load_examples
+from kg.views.examples import ExampleQuery, group_examples, load_examples
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -58,6 +58,29 @@ class Prefix:
     iri: str
 
 
+@dataclass(frozen=True)
+class ExampleOption:
+    """One example as the page offers it: title in the reader's language, and for a federated query what the
+    operator must allow and whether this server does."""
+
+    slug: str
+    title: str
+    description: str
+    href: str
+    federated: str = ""
+    note: str = ""
+    allowed: bool = False
+
+
+@dataclass
+class ExampleOptions:
+    """The examples of one kind of question (an ``<optgroup>``)."""
+
+    key: str
+    title: str
+    options: list[ExampleOption]
+
+
 @dataclass
 class QueryPage:
     """Everything the query page prints; ``status`` is the HTTP status (the query's error status, else 200)."""
@@ -72,6 +95,9 @@ class QueryPage:
     status: int
     #: The editor's configuration (JSON in the page).
     config: dict
+    groups: list[ExampleOptions] = field(default_factory=list)
+    #: The example the page opened with (``?example=slug``), if any.
+    chosen: ExampleOption | None = None
 
 
 def cell_for(term: object, base: str, prefixes: dict[str, str]) -> Cell:
@@ -109,11 +135,38 @@ def run_for_page(store: Store, settings: Settings, query: str, base_iri: str,
     return ResultTable(variables, cells, truncated=response.truncated)
 
 
+def example_options(examples: list[ExampleQuery], lang: str, allowed: tuple[str, ...]) -> list[ExampleOptions]:
+    """The examples grouped by kind of question, federated ones with what the operator must allow."""
+    labels = QUERY_PAGE_STRINGS[lang]
+    groups = []
+    for group in group_examples(examples, lang):
+        options = []
+        for e in group.examples:
+            note = ""
+            if e.federated:
+                state = labels["federated_allowed"] if e.federated in allowed else labels["federated_refused"]
+                note = labels["federated_needs"].format(url=e.federated) + " " + state
+            options.append(ExampleOption(e.slug, e.title(lang), e.description, e.href, e.federated, note,
+                                         e.federated in allowed))
+        groups.append(ExampleOptions(group.key, group.title, options))
+    return groups
+
+
 def build_query_page(store: Store, settings: Settings, query: str | None, lang: str, *, endpoint: str,
-                     base_iri: str, admit: Admit = contextlib.nullcontext) -> QueryPage:
-    """The page for ``query`` (None: just the editor) in ``lang``; ``endpoint`` is the path queries are sent to."""
+                     base_iri: str, admit: Admit = contextlib.nullcontext, example: str | None = None) -> QueryPage:
+    """The page for ``query`` (None: just the editor) in ``lang``; ``endpoint`` is the path queries are sent to.
+
+    ``example`` (a slug of queries/) opens the page with that example's query, run as a ``?query=`` would be.
+    """
     prefixes = prefixes_for(store.base)
     examples = load_examples(settings.examples_dir, store.base)
+    groups = example_options(examples, lang, settings.service_allowlist)
+    chosen = next((o for g in groups for o in g.options if o.slug == example), None) if example else None
+    if chosen is not None and not (query and query.strip()):
+        query = next(e.query for e in examples if e.slug == chosen.slug)
+    elif chosen is None and query:  # an example's own link (home page): the selector shows which one it is
+        slug = next((e.slug for e in examples if e.query == query), None)
+        chosen = next((o for g in groups for o in g.options if o.slug == slug), None)
     table, error, status = None, None, 200
     if query and query.strip():
         try:
@@ -127,8 +180,14 @@ def build_query_page(store: Store, settings: Settings, query: str | None, lang: 
         "query": query or "",
         "defaultQuery": start + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
         "prefixes": prefixes,
-        "examples": [{"slug": e.slug, "title": e.title(lang), "query": e.query} for e in examples],
+        "examples": [{"slug": o.slug, "title": o.title, "query": e.query, "description": o.description,
+                      "note": o.note} for g in groups for o, e in zip(g.options, _by_slug(examples, g), strict=True)],
         "lang": lang,
     }
     return QueryPage(lang, QUERY_PAGE_STRINGS[lang], [Prefix(n, i) for n, i in prefixes.items()], examples,
-                     query or "", table, error, status, config)
+                     query or "", table, error, status, config, groups, chosen)
+
+
+def _by_slug(examples: list[ExampleQuery], group: ExampleOptions) -> list[ExampleQuery]:
+    found = {e.slug: e for e in examples}
+    return [found[o.slug] for o in group.options]

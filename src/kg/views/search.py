@@ -10,6 +10,7 @@ from urllib.parse import quote as urlquote
 
 from kg.sparql.textindex import Entry, text_index
 from kg.store import Store
+from kg.views.collate import collation_key
 from kg.views.labels import Link, labels_for, make_link
 
 #: Types preferred as the group of a result, most specific first (ends of IRIs).
@@ -41,11 +42,25 @@ class SearchGroup:
     entries: list[Link]
 
 
+def match_tier(entry: Entry, text: str) -> int:
+    """How well ``entry`` matches: 0 a name equals the text, 1 a name starts with it, 2 a name contains it."""
+    needle = text.strip().casefold()
+    squeezed = needle.replace(" ", "")
+    if needle in entry.keys or squeezed in entry.keys:
+        return 0
+    return 1 if any(k.startswith((needle, squeezed)) for k in entry.keys) else 2
+
+
 def build_search_page(store: Store, text: str, lang: str) -> list[SearchGroup]:
-    """The results for ``text`` grouped by their most specific known type, types linked to their class pages."""
-    groups: dict[str, list[Link]] = {}
+    """The results for ``text`` grouped by their most specific known type (the group of the best hit first), types
+    linked to their class pages; in a group, exact names first, then names starting with the text, then the rest,
+    each in pinyin order (Chinese) or alphabetical order."""
+    ranked: dict[str, list[tuple[tuple, Link]]] = {}
     for entry in find_entities(store, text):
-        groups.setdefault(group_type(entry), []).append(make_link(entry.iri, entry.labels, lang, store.base))
+        link = make_link(entry.iri, entry.labels, lang, store.base)
+        ranked.setdefault(group_type(entry), []).append(((match_tier(entry, text), collation_key(link.label.text)),
+                                                         link))
+    groups = {key: [link for _, link in sorted(items, key=lambda item: item[0])] for key, items in ranked.items()}
     type_labels = labels_for(store)
     view = []
     for type_iri, items in groups.items():

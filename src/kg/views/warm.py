@@ -13,6 +13,7 @@ import time
 
 from kg.sparql.textindex import text_index
 from kg.store import Store
+from kg.views.cube_index import order_for
 from kg.views.entity import build_entity_page
 from kg.views.home import build_home_view
 
@@ -25,6 +26,7 @@ def warm(store: Store) -> float:
     text_index(store)
     for lang in ("zh", "en"):
         build_home_view(store, lang, [])
+    order_for(store)  # the data browser's index of every observation
     build_entity_page(store, store.base + "id/org/neusoft", "zh")  # units, inverse properties, article texts
     seconds = time.monotonic() - started
     log.info("derived data ready in %.2f s", seconds)

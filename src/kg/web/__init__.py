@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.publish import served_files
 from kg.store import Store, open_store
 from kg.views.warm import warm
-from kg.web import catalog, deps, pages, reconcile, sparql, ui
+from kg.web import catalog, deps, pages, reconcile, site, sparql, ui
 from kg.web.errors import register_error_handlers
 from kg.web.security import add_security_headers
 
@@ -37,6 +37,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         log.warning("derived data not prepared at start-up: %s", exc)
     register_error_handlers(app)
     app.after_request(add_security_headers)
-    for blueprint in (sparql.bp, ui.bp, pages.bp, catalog.bp, reconcile.bp):
+    for blueprint in (sparql.bp, ui.bp, site.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
     return app

@@ -20,10 +20,11 @@ from kg.views.entity import build_entity_page
 from kg.views.examples import load_examples
 from kg.views.graphs import build_graph_page, graph_document, is_named_graph
 from kg.views.home import build_home_view
-from kg.views.listings import build_class_page, build_ontology_terms
+from kg.views.listings import build_class_page, build_ontology_meta, build_ontology_terms
 from kg.views.search import build_search_page
 from kg.web.caching import rdf_document
 from kg.web.deps import PUBLICATION, get_settings, get_store, reader_language
+from kg.web.errors import render_error
 
 #: The organisation name the guide's reconciliation example looks up (tests/test_guide.py runs it).
 GUIDE_RECONCILE_EXAMPLE = "大连理工大学"
@@ -64,9 +65,8 @@ def rdf_response(media_type: str, path: str, produce: t.Callable[[], bytes]) -> 
 
 
 def not_found(missing: str, suggestion: str = "", status: int = 404) -> Response:
-    """The styled not-found (or bad-request) page."""
-    html = render_template("pages/not_found.html", missing=missing, suggestion=suggestion)
-    return Response(html, status=status, mimetype="text/html")
+    """The styled not-found (or bad-request) page (kg.web.errors)."""
+    return render_error(status, missing, suggestion)
 
 
 @bp.route("/")
@@ -117,8 +117,10 @@ def ontology_response(media_type: str) -> Response:
         ontology_graph = store.base + "data/ontology"
         return rdf_response(media_type, "/def/ontology",
                             lambda: serialise(graph_triples(store, ontology_graph), media_type, store.base))
-    classes, properties = build_ontology_terms(store, reader_language())
-    onto = {"iri": store.base + "def/ontology", "classes": classes, "properties": properties}
+    lang = reader_language()
+    classes, properties = build_ontology_terms(store, lang)
+    onto = {"iri": store.base + "def/ontology", "classes": classes, "properties": properties,
+            "tops": [c for c in classes if c.depth == 0], "meta": build_ontology_meta(store, lang)}
     html = render_template("pages/ontology.html", onto=onto, alternates=alternates_for("/def/ontology"))
     return negotiated(Response(html, mimetype="text/html"), "/def/ontology")
 

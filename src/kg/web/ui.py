@@ -57,24 +57,26 @@ def yasgui_asset(filename: str) -> Response:
 
 
 def render_query_page(query: str | None) -> Response:
-    """The HTML answer of /sparql: the editor page, plus the results of ``query`` when one was sent."""
+    """The HTML answer of /sparql in the site's frame: the editor page, plus the results of ``query`` when one was
+    sent (or of the example named by ``?example=``, the no-JavaScript way to open one)."""
     lang = reader_language()
     settings = get_settings()
     page = build_query_page(get_store(), settings, query, lang, endpoint=request.path,
-                            base_iri=settings.base + "sparql", admit=query_slot)
-    other = "en" if lang == "zh" else "zh"
+                            base_iri=settings.base + "sparql", admit=query_slot, example=request.args.get("example"))
     # the endpoint reads the POST body itself: a chosen language travels in the form's action URL
-    action = request.path + ("?" + urlencode({"lang": lang}) if request.args.get("lang") in LANGUAGES else "")
+    lang_param = request.args.get("lang") in LANGUAGES
+    action = request.path + ("?" + urlencode({"lang": lang}) if lang_param else "")
     html = render_template(
         "ui/sparql.html",
-        lang=lang,
         labels=page.labels,
-        other_lang=other,
-        other_lang_href=request.path + "?" + urlencode({**request.args.to_dict(), "lang": other}),
         prefixes=page.prefixes,
         examples=page.examples,
+        groups=page.groups,
+        chosen=page.chosen,
         query=page.query,
         action=action,
+        example_action=request.path,
+        lang_param=lang_param,
         table=page.table,
         error=page.error,
         yasgui=yasgui_dir() is not None,

@@ -23,6 +23,8 @@
     return [{ endpoint: endpoint }];
   };
 
+  // shown before YASGUI starts: its editor measures itself when created, and draws nothing in a hidden box
+  document.getElementById("kg-editor").hidden = false;
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     // a ?query= link starts afresh: a restored tab would run its own query first, and that run is aborted
@@ -64,19 +66,47 @@
     }
   }, true);
 
+  // The grouped example selector: choosing one puts its query in the editor (Open runs it); the note under the
+  // selector says what it asks and, for a federated query, what the operator must allow.
   var select = document.getElementById("kg-example-select");
+  var note = document.getElementById("kg-example-note");
+  function chosenExample() {
+    return cfg.examples.filter(function (e) { return e.slug === select.value; })[0];
+  }
+  function showNote(chosen) {
+    if (!note) return;
+    note.textContent = chosen ? chosen.description : "";
+    if (chosen && chosen.note) {
+      var strong = document.createElement("strong");
+      strong.className = "kg-federated-note";
+      strong.textContent = " " + chosen.note;
+      note.appendChild(strong);
+    }
+  }
   if (select) {
     select.addEventListener("change", function () {
-      var chosen = cfg.examples.filter(function (e) { return e.slug === select.value; })[0];
+      var chosen = chosenExample();
+      showNote(chosen);
       if (!chosen) return;
       var t = yasgui.getTab();
       t.setQuery(chosen.query);
       t.setName(chosen.title);
     });
+    var exampleForm = document.getElementById("kg-example-form");
+    if (exampleForm) {
+      exampleForm.addEventListener("submit", function (ev) {
+        var chosen = chosenExample();
+        if (!chosen) return;
+        ev.preventDefault();
+        var t = yasgui.getTab();
+        t.setQuery(chosen.query);
+        t.setName(chosen.title);
+        t.query();
+      });
+    }
   }
 
   document.body.classList.add("kg-yasgui-ready");
-  document.getElementById("kg-editor").hidden = false;
   var form = document.getElementById("kg-plain-form");
   if (form) form.hidden = true;
 })();
