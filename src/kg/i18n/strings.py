@@ -200,7 +200,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "defined_in": {"zh": "定义于", "en": "Defined in"},
 }
 
-#: The kinds of question the example queries answer (their ``# group:`` header), in the order they are offered.
 #: The kinds of question the example queries answer (their ``# group:`` header; docs/cookbook.md), in the order the
 #: query page and the home page list them.
 EXAMPLE_GROUPS: dict[str, dict[str, str]] = {

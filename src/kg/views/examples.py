@@ -111,9 +111,9 @@ class ExampleGroup:
 def group_examples(examples: list[ExampleQuery], lang: str) -> list[ExampleGroup]:
     """The examples by their ``# group:``, in the order of kg.i18n.EXAMPLE_GROUPS (unknown groups after, by name).
 
-    >>> e = ExampleQuery("x", "甲", "X", "", "ASK {}", group="sources")
+    >>> e = ExampleQuery("x", "甲", "X", "", "ASK {}", group="source-sentence")
     >>> [(g.key, g.title, len(g.examples)) for g in group_examples([e], "en")]
-    [('sources', 'Sources: which sentence a figure comes from', 1)]
+    [('source-sentence', 'Sources: the sentence a figure or relation comes from', 1)]
     """
     groups: dict[str, ExampleGroup] = {}
     for example in examples:

@@ -29,6 +29,8 @@
     requestConfig: { endpoint: endpoint, method: "POST" },
     // a ?query= link starts afresh: a restored tab would run its own query first, and that run is aborted
     persistenceId: cfg.query ? null : "dalian-kg " + endpoint,
+    // YASGUI would read ?query= itself and run it; the run below would then abort that one ("signal is aborted")
+    populateFromUrl: false,
     corsProxy: undefined,
     yasqe: { value: cfg.query || cfg.defaultQuery },
     yasr: { prefixes: cfg.prefixes, defaultPlugin: "table" }
