@@ -1214,11 +1214,11 @@ def test_link_codes_and_lists(store: ox.Store) -> None:
 def test_federation_division_codes_joins_a_standin_for_wikidata(store: ox.Store) -> None:
     """The federated recipe with its SERVICE answered by a stand-in (the tests have no internet): P442 values as the
     snapshot linking.md §1a cites pairs them with Q-ids (centers.json keys 21, 2102, 210281, 210212, 210213, 64, 6401),
-    one six-digit form (640000, as P442 sometimes holds) and an item with a county code the graph does not have."""
+    six-digit forms (640000, 210200, as P442 sometimes holds) and an item with a county code the graph does not have."""
     wd, wdt = "http://www.wikidata.org/entity/", "http://www.wikidata.org/prop/direct/P442"
     standin = ox.NamedNode("urn:x-wikidata-standin")
-    pairs = [("Q43934", "21"), ("Q74881", "2102"), ("Q616048", "210281"), ("Q623329", "210212"), ("Q1362024", "210213"),
-             ("Q57448", "64"), ("Q57448", "640000"), ("Q211243", "6401"), ("Q11720", "2101")]
+    pairs = [("Q43934", "21"), ("Q74881", "2102"), ("Q74881", "210200"), ("Q616048", "210281"), ("Q623329", "210212"),
+             ("Q1362024", "210213"), ("Q57448", "64"), ("Q57448", "640000"), ("Q211243", "6401"), ("Q11720", "2101")]
     copy = ox.Store()
     copy.extend(store.quads_for_pattern(None, None, None, None))
     copy.extend(ox.Quad(ox.NamedNode(wd + q), ox.NamedNode(wdt), ox.Literal(code), standin) for q, code in pairs)
@@ -1230,6 +1230,7 @@ def test_federation_division_codes_joins_a_standin_for_wikidata(store: ox.Store)
     assert rows == [
         ("id/division/210000", "210000", "21", wd + "Q43934", True),
         ("id/division/210200", "210200", "2102", wd + "Q74881", True),
+        ("id/division/210200", "210200", "210200", wd + "Q74881", True),
         ("id/division/210212", "210212", "210212", wd + "Q623329", True),
         ("id/division/210213", "210213", "210213", wd + "Q1362024", True),
         ("id/division/210281", "210281", "210281", wd + "Q616048", True),
@@ -1237,6 +1238,75 @@ def test_federation_division_codes_joins_a_standin_for_wikidata(store: ox.Store)
         ("id/division/640000", "640000", "640000", wd + "Q57448", True),
         ("id/division/640100", "640100", "6401", wd + "Q211243", True),
     ]
+
+
+def _with_values(name: str, old: str, new: str) -> str:
+    """An example with its VALUES rows replaced, as a user puts their own rows in (the old rows must be there)."""
+    text = query_text(name)
+    assert old in text, f"{name} no longer has {old!r}"
+    return text.replace(old, new)
+
+
+def _rows(store: ox.Store, text: str) -> list[tuple]:
+    solutions = store.query(text, use_default_graph_as_union=True)
+    names = [variable.value for variable in solutions.variables]
+    return [tuple(norm_ox(solution[n], CANONICAL_BASE) for n in names) for solution in solutions]
+
+
+CSV_ROWS = '("640100" "银川") ("110000" "北京")'
+
+
+def test_a_csv_row_keyed_by_dalians_plain_code_gets_dalians_figures(store: ox.Store) -> None:
+    """The issue's join (docs/cookbook.md §10): a CSV row ("210200", a value of the user's) in VALUES, joined on the
+    plain skos:notation of the code concept, returns every figure the graph has about Dalian (found here without
+    the code, by the division's IRI), each once, beside the user's column."""
+    rows = _rows(store, _with_values("link-figures-by-code", CSV_ROWS, '("210200" "my value")'))
+    direct = store.query("""
+        PREFIX dkg: <https://w3id.org/dalian-kg/def/ontology#>
+        PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+        SELECT ?indicator ?value ?unit ?kind ?period WHERE {
+          ?observation a qb:Observation ; sdmx-dimension:refArea <https://w3id.org/dalian-kg/id/division/210200> ;
+            dkg:indicator ?indicator ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
+            dkg:valueKind ?kind ; sdmx-dimension:refPeriod ?period .
+        }""", use_default_graph_as_union=True)
+    expected = Counter(tuple(norm_ox(s[n], CANONICAL_BASE) for n in ("indicator", "value", "unit", "kind", "period"))
+                       for s in direct)
+    assert sum(expected.values()) >= 50  # most of the page's figures are Dalian's
+    assert {(code, name) for code, name, *_ in rows} == {("210200", "my value")}
+    assert Counter(tuple(row[2:]) for row in rows) == expected
+    life = {row[3] for row in rows if row[2] == "def/indicator/life-expectancy"}
+    assert D("82.45") in life  # 人均预期寿命达到82.45岁 (figure-source-sentence.rq)
+
+
+def test_the_typed_code_literal_joins_nothing(store: ox.Store) -> None:
+    """Why the plain notation is the join key: "210200"^^dkg:GBT2260 (the typed literal the graph used to carry)
+    is a different term from "210200", so the same recipe finds nothing with it."""
+    typed = '"210200"^^<https://w3id.org/dalian-kg/def/ontology#GBT2260>'
+    assert _rows(store, _with_values("link-figures-by-code", CSV_ROWS, f'({typed} "my value")')) == []
+    codes = 'VALUES ?code { "210200" "210281" "210212" "640100" "110000" }'
+    assert _rows(store, _with_values("link-division-codes", codes, f"VALUES ?code {{ {typed} }}")) == []
+    assert _rows(store, _with_values("link-division-codes", codes, 'VALUES ?code { "210200" }'))  # the plain one does
+
+
+WIKIDATA_ROWS = ('(wd:Q43934 "21") (wd:Q74881 "2102") (wd:Q616048 "210281") (wd:Q211243 "6401") (wd:Q57448 "640000") '
+                 '(wd:Q956 "11")')
+
+
+@pytest.mark.parametrize(("p442", "division"), [
+    ("2102", "210200"),  # Dalian as P442 holds it, cut to a prefecture's four digits
+    ("210200", "210200"),  # the six-digit form P442 sometimes holds
+    ("21", "210000"),  # a province's two digits: Liaoning only, not every division whose code starts with 21
+    ("210281", "210281"),  # a county: all six digits
+    ("2101", None),  # Shenyang: in the list, not in the graph
+    ("21020", None),  # no level keeps five digits
+])
+def test_a_wikidata_p442_value_joins_in_either_form(store: ox.Store, p442: str, division: str | None) -> None:
+    """link-wikidata-division-codes.rq with one row a Wikidata export would give (an item and its P442 value)."""
+    rows = _rows(store, _with_values("link-wikidata-division-codes", WIKIDATA_ROWS, f'(wd:Q74881 "{p442}")'))
+    assert [(row[1], row[3]) for row in rows] == ([(p442, division)] if division else [])
 
 
 def test_link_external_ids(store: ox.Store) -> None:
