@@ -61,14 +61,51 @@ def test_no_wikidata_links_outside_the_linkset():
         assert bad == [], f"{path.name} links to Wikidata outside the linkset: {bad}"
 
 
-def test_links_point_at_things_the_graph_has(links):
+def _core() -> Graph:
+    """Everything but the links graph: the ontology and code lists, and the asserted data."""
     from kg.config import Settings
     from kg.graph.load import source_files
-    from kg.namespaces import GRAPH_ASSERTED
+    from kg.namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY
 
+    files = source_files(Settings.from_env())
     data = Graph()
-    for path in source_files(Settings.from_env())[GRAPH_ASSERTED]:
+    for path in files[GRAPH_ONTOLOGY] + files[GRAPH_ASSERTED]:
         data.parse(path, format="turtle")
+    return data
+
+
+def test_links_point_at_things_the_graph_has(links):
+    data = _core()
     subjects = {s for s, p, _ in links if p in LINK_PREDICATES}
+    assert any(str(s).startswith(CANONICAL_BASE + "def/unit/") for s in subjects)  # the units' links are here too
     missing = [s for s in subjects if (s, None, None) not in data]
     assert missing == []
+
+
+MATCH_PREDICATES = LINK_PREDICATES | {SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
+
+
+def test_no_links_out_outside_the_linkset():
+    """Outside data/links only links to vocabularies vendored in the graph itself (COFOG, ontology/cofog.ttl) may be:
+    a match to QUDT, the EU currency table, Wikidata or anything else on the web is a link, with its evidence row."""
+    data = _core()
+    outside = [(s, p, o) for s, p, o in data if p in MATCH_PREDICATES and isinstance(o, URIRef)
+               and not str(o).startswith(CANONICAL_BASE) and (o, None, None) not in data]
+    assert outside == []
+
+
+def test_the_codes_stay_when_the_linkset_is_dropped():
+    """A division's code, its code list and the list's edition are facts of the graph, not links: without data/links
+    each division still has its plain code and a code concept of a named, dated list (issue 13)."""
+    from rdflib.namespace import RDF
+
+    dkg = CANONICAL_BASE + "def/ontology#"
+    data = _core()
+    divisions = set(data.subjects(RDF.type, URIRef(dkg + "AdministrativeDivision")))
+    assert len(divisions) >= 8
+    for division in divisions:
+        code = data.value(division, URIRef(dkg + "divisionCode"))
+        assert code is not None and data.value(code, SKOS.notation) == data.value(division, SKOS.notation), division
+        assert data.value(data.value(code, SKOS.inScheme), SKOS.prefLabel) is not None, division
+    dalian_list = data.value(URIRef(CANONICAL_BASE + "def/division-code/210200"), SKOS.inScheme)
+    assert str(data.value(dalian_list, OWL.versionInfo)) == "2023"

@@ -14,6 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "dalian-kg.ttl"
 CODELISTS = ROOT / "ontology" / "codelists.ttl"
+IDENTIFIERS = ROOT / "ontology" / "identifiers.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 
 BASE = "https://w3id.org/dalian-kg/"
@@ -63,9 +64,15 @@ VALID_DATA = (
     schema:headline "健康大连"@zh ; schema:publisher <id/org/dalian-news-media-group> ;
     schema:isPartOf <id/page/livelihood-14fyp> ; schema:author <id/person/lai-ying> ;
     dkg:sourceFile "data/articles/01-health.txt" .
+<id/place/china> a dkg:Country ; skos:notation "CN" ; dkg:divisionCode <def/country-code/CN> ;
+    dkg:divisionLevel <def/division-level/country> ;
+    rdfs:label "中国"@zh , "China"@en ; skos:prefLabel "中国"@zh , "China"@en .
 <id/division/210000> a dkg:AdministrativeDivision ; skos:notation "210000" ;
+    dkg:divisionCode <def/division-code/210000> ; dkg:divisionLevel <def/division-level/province> ;
+    dkg:partOfDivision <id/place/china> ;
     rdfs:label "辽宁省"@zh , "Liaoning"@en ; skos:prefLabel "辽宁省"@zh , "Liaoning"@en .
 <id/division/210200> a dkg:AdministrativeDivision ; skos:notation "210200" ; dkg:partOfDivision <id/division/210000> ;
+    dkg:divisionCode <def/division-code/210200> ; dkg:divisionLevel <def/division-level/prefecture> ;
     rdfs:label "大连市"@zh , "Dalian"@en ; skos:prefLabel "大连市"@zh , "Dalian"@en .
 <id/period/2025> a dkg:Period ; rdfs:label "2025年"@zh , "2025"@en ; skos:prefLabel "2025年"@zh , "2025"@en ;
     time:hasBeginning [ time:inXSDDate "2025-01-01"^^xsd:date ] ;
@@ -112,7 +119,7 @@ def _closure(graph: Graph) -> Graph:
 
 @pytest.fixture(scope="module")
 def vocab() -> Graph:
-    return _parse(ONTOLOGY, CODELISTS)
+    return _parse(ONTOLOGY, CODELISTS, IDENTIFIERS)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +130,7 @@ def shapes() -> Graph:
 @functools.cache
 def _closed(data: str) -> Graph:
     """Ontology + code lists + ``data`` with its OWL 2 RL closure, cached because each closure takes seconds."""
-    return _closure(_parse(ONTOLOGY, CODELISTS, data=data))
+    return _closure(_parse(ONTOLOGY, CODELISTS, IDENTIFIERS, data=data))
 
 
 def _validate(data: str, shapes: Graph) -> tuple[bool, str]:
@@ -207,7 +214,12 @@ def test_code_lists_are_complete(vocab: Graph) -> None:
     assert len(keys("topic")) == 7
     written = {str(w) for w in vocab.objects(URIRef(BASE + "def/unit/year-of-age"), DKG.writtenAs)}
     assert written == {"岁", "周岁"}
-    assert (URIRef(BASE + "def/unit/percent"), SKOS.exactMatch, URIRef("http://qudt.org/vocab/unit/PERCENT")) in vocab
+    # the units' matches to QUDT and the EU currency table are links out: in the links graph, not here (test_links)
+    assert not list(vocab.objects(URIRef(BASE + "def/unit/percent"), SKOS.exactMatch))
+    assert keys("division-level") == {"country", "province", "prefecture", "county"}
+    assert keys("division-code") == {"210000", "210200", "210212", "210213", "210281", "640000", "640100"}
+    assert keys("country-code") == {"CN", "DE", "US", "JP", "MY"}
+    assert keys("sse-stock-code") == {"600718"}
 
 
 # Three organisations of different kinds, a membership and a chain of divisions.
@@ -348,6 +360,19 @@ BROKEN_DATA = VALID_DATA + """
     dct:temporal <id/period/2025> ; prov:wasQuotedFrom <id/article/health> ; dkg:quote "健康"@zh .
 [] a dkg:Evidence ; rdf:subject <id/org/dalian-government> ; rdf:predicate dkg:produces ; rdf:object <id/product/p> ;
     prov:wasQuotedFrom <id/article/health> ; dkg:quote "健康"@zh .
+<id/division/210281> a dkg:AdministrativeDivision ; skos:notation "210281" ;
+    dkg:divisionCode <def/division-code/210212> ; dkg:divisionLevel <def/division-level/prefecture> ;
+    dkg:partOfDivision <id/division/210000> ;
+    rdfs:label "瓦房店市"@zh , "Wafangdian"@en ; skos:prefLabel "瓦房店市"@zh , "Wafangdian"@en .
+<id/division/640100> a dkg:AdministrativeDivision ; skos:notation "640100"^^dkg:GBT2260 ;
+    rdfs:label "银川市"@zh , "Yinchuan"@en ; skos:prefLabel "银川市"@zh , "Yinchuan"@en .
+<id/org/listed> a dkg:Company ; org:identifier "000001" ; rdfs:label "上市公司"@zh , "Listed"@en ;
+    skos:prefLabel "上市公司"@zh , "Listed"@en .
+<id/org/half-listed> a dkg:Company ; org:identifier "600718" ;
+    <http://www.w3.org/ns/adms#identifier> <id/identifier/x> ;
+    rdfs:label "半上市公司"@zh , "Half listed"@en ; skos:prefLabel "半上市公司"@zh , "Half listed"@en .
+<id/identifier/x> a <http://www.w3.org/ns/adms#Identifier> ; skos:notation "600718" .
+<def/division-code/999999> a dkg:DivisionCode ; skos:notation "999998" ; skos:inScheme <def/division-code> .
 """
 
 BROKEN = [
@@ -361,6 +386,20 @@ BROKEN = [
     ("id/program/start-date", "Rule time: use dct:temporal"),
     ("id/product/p", "Rule evidence: https://w3id.org/dalian-kg/id/product/p"),
     ("def/ontology", "Rule deprecated: https://w3id.org/dalian-kg/def/ontology#topic"),
+    # codes (issue 13): a code concept whose notation is not the division's, a parent whose code is not the broader
+    # one, a level the code contradicts; a typed notation with no code concept, level or parent; identifiers
+    # without a scheme; a code concept whose IRI is not its code
+    ("id/division/210281", "Rule codes: the division's plain skos:notation and the notation of its code concept"),
+    ("id/division/210281", "Rule codes: the code of the division's parent"),
+    ("id/division/210281", "Rule codes: the division's level"),
+    ("id/division/640100", "Rule codes: a division has exactly one skos:notation, a plain string"),
+    ("id/division/640100", "Rule codes: a division has exactly one dkg:divisionCode"),
+    ("id/division/640100", "Rule codes: a division has exactly one dkg:divisionLevel"),
+    ("id/division/640100", "Rule codes: every division but a country is part of a division"),
+    ("id/org/listed", "Rule codes: org:identifier 000001 has no scheme"),
+    ("id/org/half-listed", "Rule codes: org:identifier 600718 has no scheme"),
+    ("id/identifier/x", "Rule codes: an identifier is in exactly one code list"),
+    ("def/division-code/999999", "Rule codes: the IRI of a division code ends in /999998"),
 ]
 
 
@@ -397,7 +436,8 @@ def test_time_only_on_an_evidence_node_and_evidence_of_nothing_are_caught() -> N
 
 def test_the_valid_slice_is_not_reported() -> None:
     blocks = _broken_report().split("Constraint Violation")[1:]
-    for focus in ("id/obs/life-expectancy-2025", "id/org/dalian-health-commission", "def/indicator/life-expectancy"):
+    for focus in ("id/obs/life-expectancy-2025", "id/org/dalian-health-commission", "def/indicator/life-expectancy",
+                  "id/division/210200", "id/division/210000", "id/place/china", "def/division-code/210200"):
         assert not any(f"Focus Node: <{BASE}{focus}>" in block for block in blocks)
 
 
@@ -416,9 +456,10 @@ def test_each_inverse_pair_is_written_once(vocab: Graph) -> None:
 
 
 def test_every_dkg_relation_between_things_has_an_inverse(vocab: Graph) -> None:
-    """Code-list values (indicator, kind, unit, qualifier, area, segment, interpretation) are looked up, not walked."""
+    """Code-list values (indicator, kind, unit, qualifier, area, segment, interpretation, division level) are looked
+    up, not walked; a division's code has an inverse (dkg:divisionCodeOf), a code being an identifier of one thing."""
     coded = {DKG.indicator, DKG.valueKind, DKG.qualifier, DKG.policyArea, DKG.marketSegment, DKG.interpretation,
-             DKG.topic}
+             DKG.topic, DKG.divisionLevel}
     with_inverse = {t for pair in _inverse_pairs(vocab) for t in pair}
     relations = {p for p in vocab.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(DKG))}
     deprecated = set(vocab.subjects(OWL.deprecated, Literal(True)))
@@ -537,3 +578,62 @@ def test_data_cube_integrity_constraints_catch_duplicates_and_foreign_codes() ->
     assert "IC-12" in _violated_constraints(duplicate)
     foreign = VALID_DATA.replace("<def/value-kind/reached>", "<def/value-kind/reachd>")
     assert "IC-19" in _violated_constraints(foreign)
+
+
+# ---------------------------------------------------------------- codes and identifiers (issue 13)
+
+
+def _code_rows() -> list[dict[str, str]]:
+    import csv
+
+    with open(ROOT / "data" / "reference" / "codes.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_code_lists_are_vendored_from_the_reference_rows_exactly() -> None:
+    """ontology/identifiers.ttl holds exactly the codes of data/reference/codes.csv, each in its list, with its parent's
+    code as skos:broader and the name of its row in its definition; every row has a source row to check it by."""
+    graph = _parse(IDENTIFIERS)
+    rows = _code_rows()
+    assert len(rows) == 13
+    concepts = {c for c in graph.subjects(SKOS.inScheme, None)}
+    assert len(concepts) == len(rows)
+    for row in rows:
+        concept = URIRef(f"{BASE}def/{row['scheme']}/{row['code']}")
+        assert concept in concepts, row
+        assert graph.value(concept, SKOS.inScheme) == URIRef(f"{BASE}def/{row['scheme']}")
+        assert [str(n) for n in graph.objects(concept, SKOS.notation)] == [row["code"]]
+        parent = graph.value(concept, SKOS.broader)
+        assert (str(parent).rsplit("/", 1)[-1] if parent else "") == row["parent"], row
+        assert row["name_zh"] in str(graph.value(concept, SKOS.definition)), row
+        assert row["source"] and row["source_row"], row
+    assert str(graph.value(URIRef(BASE + "def/division-code"), OWL.versionInfo)) == "2023"
+
+
+def test_every_division_carries_its_code_level_and_parent() -> None:
+    """data/triples.ttl: each division's plain notation, code concept, level and parent are those of its row."""
+    data = _parse(ROOT / "data" / "triples.ttl")
+    rows = _code_rows()
+    by_code = {row["code"]: row for row in rows if row["scheme"] != "sse-stock-code"}
+    divisions = set(data.subjects(RDF.type, DKG.AdministrativeDivision))
+    assert len(divisions) == len(by_code)
+    for division in divisions:
+        [notation] = list(data.objects(division, SKOS.notation))
+        assert notation.datatype is None and notation.language is None, division  # a plain string
+        row = by_code[str(notation)]
+        assert data.value(division, DKG.divisionCode) == URIRef(f"{BASE}def/{row['scheme']}/{row['code']}")
+        assert data.value(division, DKG.divisionLevel) == URIRef(f"{BASE}def/division-level/{row['level']}")
+        parent = data.value(division, DKG.partOfDivision)
+        parent_code = str(data.value(parent, SKOS.notation)) if parent is not None else ""
+        assert parent_code == (row["parent"] or ("CN" if row["level"] == "province" else "")), division
+
+
+def test_the_stock_code_has_its_scheme() -> None:
+    data = _parse(ROOT / "data" / "triples.ttl", IDENTIFIERS)
+    adms = Namespace("http://www.w3.org/ns/adms#")
+    neusoft = URIRef(BASE + "id/org/neusoft")
+    [identifier] = list(data.objects(neusoft, adms.identifier))
+    assert str(data.value(identifier, SKOS.notation)) == str(data.value(neusoft, ORG.identifier)) == "600718"
+    assert data.value(identifier, SKOS.inScheme) == URIRef(BASE + "def/sse-stock-code")
+    assert data.value(identifier, URIRef("http://purl.org/dc/terms/creator")) == URIRef(
+        BASE + "id/org/shanghai-stock-exchange")

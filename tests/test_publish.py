@@ -87,6 +87,28 @@ def test_void_counts_are_computed_from_the_data(store, catalog):
     assert catalog.value(dataset, VOID.uriSpace) == Literal(BASE + "id/")
 
 
+def test_every_ontology_file_is_in_the_ontology_graph_of_the_dumps(store, catalog):
+    """ontology/*.ttl (but the shapes) are loaded into data/ontology and published: the code lists of identifiers
+    (ontology/identifiers.ttl) beside the ontology, the other code lists and COFOG; VoID names their vocabularies."""
+    from kg.graph.load import source_files
+    from kg.namespaces import GRAPH_ONTOLOGY
+
+    files = {path.name for path in source_files(Settings.from_env())[GRAPH_ONTOLOGY]}
+    assert files == {"dalian-kg.ttl", "codelists.ttl", "cofog.ttl", "identifiers.ttl"}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    one_of_each = {"dalian-kg.ttl": ("def/ontology", "http://www.w3.org/2002/07/owl#Ontology"),
+                   "codelists.ttl": ("def/division-level", skos + "ConceptScheme"),
+                   "cofog.ttl": ("http://linked.data.gov.au/def/cofog/107", skos + "Concept"),
+                   "identifiers.ttl": ("def/division-code", skos + "ConceptScheme")}
+    for name, (subject, cls) in one_of_each.items():
+        iri = subject if subject.startswith("http") else BASE + subject
+        assert store.query(f"ASK {{ GRAPH <{BASE}data/ontology> {{ <{iri}> a <{cls}> }} }}"), name
+    assert store.query(f"""ASK {{ GRAPH <{BASE}data/ontology> {{
+        <{BASE}def/sse-stock-code/600718> a <http://www.w3.org/ns/adms#Identifier> }} }}""")
+    vocabularies = set(catalog.objects(URIRef(BASE + "data/dalian-kg"), VOID.vocabulary))
+    assert URIRef("http://www.w3.org/ns/adms#") in vocabularies
+
+
 def test_csv_has_one_row_per_observation_with_the_graph_values(publication, store):
     with open(publication.path("observations.csv"), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

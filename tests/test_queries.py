@@ -520,9 +520,12 @@ ORGANIZATIONS_BY_TYPE = {
     # 高工智能汽车研究院, 吉利/红旗/奇瑞/长城/奥迪/沃尔沃/保时捷, 东软汽车电子研究院, 大连市科技局高新处, 核心研发基地,
     # 全球产品研发和交付网络; education: 习近平总书记 (中共中央), 大连市第八中学, 国际中体联、大体联, 金普新区市域产教
     # 联合体, 大连理工大学; ai-alliance: 教育部, 电子信息教指委, 《…》共同体, the alliance and its members;
-    # bylines: 大连新闻传媒集团.
+    # bylines: 大连新闻传媒集团. Not on the page: the agencies of the graph's code lists (ontology/identifiers.ttl), the
+    # National Bureau of Statistics and the Shanghai Stock Exchange.
     (f"{ORG}FormalOrganization", "id/org/fisu"), (f"{ORG}FormalOrganization", "id/org/isf"),
     (f"{ORG}FormalOrganization", "id/org/liaoning-government"),
+    (f"{ORG}FormalOrganization", "id/org/national-bureau-of-statistics"),
+    (f"{ORG}FormalOrganization", "id/org/shanghai-stock-exchange"),
     (f"{ORG}Organization", "id/org/neusoft-global-rd-delivery-network"),
     (f"{ORG}Organization", "id/org/neusoft-subsidiaries"),
     (f"{ORG}OrganizationalUnit", "id/org/dalian-science-bureau-high-tech-division"),
@@ -796,8 +799,10 @@ def test_code_lists(store: ox.Store) -> None:
     # Eight value kinds, three qualifiers; four top interpretation reasons (the period one with three narrower: seven);
     # nine top policy areas (social protection with five narrower: fourteen); two customer segments.
     rows = {(scheme.removeprefix("def/"), int(top), int(typed)) for scheme, top, typed in select(store, "code-lists")}
+    # Four division levels (country, province, prefecture, county), all top; seven statistical division codes, the two
+    # provinces' (辽宁省 210000, 宁夏 640000) at the top.
     assert rows == {("value-kind", 8, 8), ("qualifier", 3, 3), ("interpretation", 4, 7), ("policy-area", 9, 14),
-                    ("market-segment", 2, 2)}
+                    ("market-segment", 2, 2), ("division-level", 4, 4), ("division-code", 2, 7)}
 
 
 def test_counted_units(store: ox.Store) -> None:
@@ -841,14 +846,15 @@ def test_policy_areas_and_cofog(store: ox.Store) -> None:
 
 
 def test_divisions(store: ox.Store) -> None:
-    # GB/T 2260 (2023): 辽宁省 210000 > 大连市 210200 > 旅顺口区 210212, 金州区 210213, 瓦房店市 210281; 宁夏 640000 >
-    # 银川市 640100.
-    rows = {(parent.removeprefix("id/division/"), division.removeprefix("id/division/"), code, vintage)
-            for parent, division, code, vintage in select(store, "divisions")}
+    # 统计用区划代码 (2023): 辽宁省 210000 > 大连市 210200 (地级) > 旅顺口区 210212, 金州区 210213,
+    # 瓦房店市 210281 (县级); 宁夏 640000 > 银川市 640100 (地级). Each code's broader code is its parent's.
+    rows = {(parent.removeprefix("id/division/"), division.removeprefix("id/division/"),
+             level.removeprefix("def/division-level/"), code, broader)
+            for parent, division, level, code, broader in select(store, "divisions")}
     assert rows == {
-        ("210000", "210200", "210200", "2023"), ("210200", "210212", "210212", "2023"),
-        ("210200", "210213", "210213", "2023"), ("210200", "210281", "210281", "2023"),
-        ("640000", "640100", "640100", "2023"),
+        ("210000", "210200", "prefecture", "210200", "210000"), ("210200", "210212", "county", "210212", "210200"),
+        ("210200", "210213", "county", "210213", "210200"), ("210200", "210281", "county", "210281", "210200"),
+        ("640000", "640100", "prefecture", "640100", "640000"),
     }
 
 
@@ -1145,29 +1151,162 @@ def test_public_endpoint_refuses_federated_examples(server: str, path: Path) -> 
 # ---------------------------------------------------------------- the "link your data" guide's recipes (/guide/linking)
 
 
+LIST = "def/division-code"
+
+
 def test_link_division_codes(store: ox.Store) -> None:
-    # The division codes and Wikidata items of data/links-allowlist.csv (code lists pairing code, name and Q-id);
-    # 110000 (Beijing) is on the user's list but not in the graph: no row.
+    # data/reference/codes.csv: 大连市 210200 (地级, in 辽宁省 210000), 旅顺口区 210212 and 瓦房店市 210281 (县级, in
+    # 大连市), 银川市 640100 (地级, in 宁夏 640000), all in the statistical division codes of 2023; their Wikidata items
+    # are those of data/links-allowlist.csv. 110000 (Beijing) is on the user's list but not in the graph: no row.
+    wd = "http://www.wikidata.org/entity/"
     assert select(store, "link-division-codes") == [
-        ("210200", "id/division/210200", zh("大连市"), en("Dalian"), "http://www.wikidata.org/entity/Q74881"),
-        ("210212", "id/division/210212", zh("旅顺口区"), en("Lüshunkou District"),
-         "http://www.wikidata.org/entity/Q623329"),
-        ("210281", "id/division/210281", zh("瓦房店市"), en("Wafangdian"), "http://www.wikidata.org/entity/Q616048"),
-        ("640100", "id/division/640100", zh("银川市"), en("Yinchuan"), "http://www.wikidata.org/entity/Q211243"),
+        ("210200", "id/division/210200", zh("大连市"), en("Dalian"), "prefecture", "210000", LIST, "2023",
+         wd + "Q74881"),
+        ("210212", "id/division/210212", zh("旅顺口区"), en("Lüshunkou District"), "county", "210200", LIST, "2023",
+         wd + "Q623329"),
+        ("210281", "id/division/210281", zh("瓦房店市"), en("Wafangdian"), "county", "210200", LIST, "2023",
+         wd + "Q616048"),
+        ("640100", "id/division/640100", zh("银川市"), en("Yinchuan"), "prefecture", "640000", LIST, "2023",
+         wd + "Q211243"),
     ]
 
 
 def test_link_figures_by_code(store: ox.Store) -> None:
-    # 联盟在银川举行成立仪式 … 4 位院士、23位电子信息教指委委员、400余位院校领导和骨干教师，200余所高校
+    # 联盟在银川举行成立仪式 … 4 位院士、23位电子信息教指委委员、400余位院校领导和骨干教师，200余所高校; nothing for
+    # 110000 (北京), which the graph does not have.
     rows = select(store, "link-figures-by-code")
     # numbers of people and of institutions (所高校) present: stocks, so levels reached (docs/design.md, value kinds)
-    assert {(code, value, unit, kind) for code, _i, value, unit, kind, _p in rows} == {
-        ("640100", D(4), "def/unit/person", "def/value-kind/reached"),
-        ("640100", D(23), "def/unit/person", "def/value-kind/reached"),
-        ("640100", D(400), "def/unit/person", "def/value-kind/reached"),
-        ("640100", D(200), "def/unit/institution", "def/value-kind/reached"),
+    assert {(code, name, value, unit, kind) for code, name, _i, value, unit, kind, _p in rows} == {
+        ("640100", "银川", D(4), "def/unit/person", "def/value-kind/reached"),
+        ("640100", "银川", D(23), "def/unit/person", "def/value-kind/reached"),
+        ("640100", "银川", D(400), "def/unit/person", "def/value-kind/reached"),
+        ("640100", "银川", D(200), "def/unit/institution", "def/value-kind/reached"),
     }
     assert {period for *_rest, period in rows} == {"id/period/2025"}
+
+
+def test_link_wikidata_division_codes(store: ox.Store) -> None:
+    # The rows of the query's VALUES, matched by hand: 21 is 辽宁省 210000 cut to a province's two digits, 2102 大连市
+    # 210200 cut to a prefecture's four, 210281 瓦房店市 in full (a county), 6401 银川市 640100, 640000 宁夏 in the
+    # six-digit form; 11 (Beijing) matches no division. Each item is the one data/links.ttl has as owl:sameAs.
+    wd, level = "http://www.wikidata.org/entity/", "def/division-level/"
+    assert select(store, "link-wikidata-division-codes") == [
+        (wd + "Q43934", "21", "id/division/210000", "210000", level + "province", True),
+        (wd + "Q74881", "2102", "id/division/210200", "210200", level + "prefecture", True),
+        (wd + "Q616048", "210281", "id/division/210281", "210281", level + "county", True),
+        (wd + "Q57448", "640000", "id/division/640000", "640000", level + "province", True),
+        (wd + "Q211243", "6401", "id/division/640100", "640100", level + "prefecture", True),
+    ]
+
+
+def test_link_codes_and_lists(store: ox.Store) -> None:
+    # data/reference/codes.csv: 600718 is Neusoft's code on the Shanghai Stock Exchange (the list's publisher and the
+    # identifier's schema agency); 210281 瓦房店市 in the National Bureau of Statistics' list; CN China in ISO 3166-1,
+    # whose publisher the graph does not name.
+    assert select(store, "link-codes-and-lists") == [
+        ("210281", "id/division/210281", LIST, "id/org/national-bureau-of-statistics", None),
+        ("600718", "id/org/neusoft", "def/sse-stock-code", "id/org/shanghai-stock-exchange",
+         en("Shanghai Stock Exchange")),
+        ("CN", "id/place/china", "def/country-code", None, None),
+    ]
+
+
+def test_federation_division_codes_joins_a_standin_for_wikidata(store: ox.Store) -> None:
+    """The federated recipe with its SERVICE answered by a stand-in (the tests have no internet): P442 values as the
+    snapshot linking.md §1a cites pairs them with Q-ids (centers.json keys 21, 2102, 210281, 210212, 210213, 64, 6401),
+    six-digit forms (640000, 210200, as P442 sometimes holds) and an item with a county code the graph does not have."""
+    wd, wdt = "http://www.wikidata.org/entity/", "http://www.wikidata.org/prop/direct/P442"
+    standin = ox.NamedNode("urn:x-wikidata-standin")
+    pairs = [("Q43934", "21"), ("Q74881", "2102"), ("Q74881", "210200"), ("Q616048", "210281"), ("Q623329", "210212"),
+             ("Q1362024", "210213"), ("Q57448", "64"), ("Q57448", "640000"), ("Q211243", "6401"), ("Q11720", "2101")]
+    copy = ox.Store()
+    copy.extend(store.quads_for_pattern(None, None, None, None))
+    copy.extend(ox.Quad(ox.NamedNode(wd + q), ox.NamedNode(wdt), ox.Literal(code), standin) for q, code in pairs)
+    text = query_text("federation-division-codes").replace(f"SERVICE <{WIKIDATA_SPARQL}>", f"GRAPH <{standin.value}>")
+    solutions = copy.query(text, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    rows = [tuple(norm_ox(s[n], CANONICAL_BASE) for n in names) for s in solutions]
+    # every division of the list found by the form its stand-in item holds, 宁夏 by both; each is data/links.ttl's item
+    assert rows == [
+        ("id/division/210000", "210000", "21", wd + "Q43934", True),
+        ("id/division/210200", "210200", "2102", wd + "Q74881", True),
+        ("id/division/210200", "210200", "210200", wd + "Q74881", True),
+        ("id/division/210212", "210212", "210212", wd + "Q623329", True),
+        ("id/division/210213", "210213", "210213", wd + "Q1362024", True),
+        ("id/division/210281", "210281", "210281", wd + "Q616048", True),
+        ("id/division/640000", "640000", "64", wd + "Q57448", True),
+        ("id/division/640000", "640000", "640000", wd + "Q57448", True),
+        ("id/division/640100", "640100", "6401", wd + "Q211243", True),
+    ]
+
+
+def _with_values(name: str, old: str, new: str) -> str:
+    """An example with its VALUES rows replaced, as a user puts their own rows in (the old rows must be there)."""
+    text = query_text(name)
+    assert old in text, f"{name} no longer has {old!r}"
+    return text.replace(old, new)
+
+
+def _rows(store: ox.Store, text: str) -> list[tuple]:
+    solutions = store.query(text, use_default_graph_as_union=True)
+    names = [variable.value for variable in solutions.variables]
+    return [tuple(norm_ox(solution[n], CANONICAL_BASE) for n in names) for solution in solutions]
+
+
+CSV_ROWS = '("640100" "银川") ("110000" "北京")'
+
+
+def test_a_csv_row_keyed_by_dalians_plain_code_gets_dalians_figures(store: ox.Store) -> None:
+    """The issue's join (docs/cookbook.md §10): a CSV row ("210200", a value of the user's) in VALUES, joined on the
+    plain skos:notation of the code concept, returns every figure the graph has about Dalian (found here without
+    the code, by the division's IRI), each once, beside the user's column."""
+    rows = _rows(store, _with_values("link-figures-by-code", CSV_ROWS, '("210200" "my value")'))
+    direct = store.query("""
+        PREFIX dkg: <https://w3id.org/dalian-kg/def/ontology#>
+        PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+        SELECT ?indicator ?value ?unit ?kind ?period WHERE {
+          ?observation a qb:Observation ; sdmx-dimension:refArea <https://w3id.org/dalian-kg/id/division/210200> ;
+            dkg:indicator ?indicator ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
+            dkg:valueKind ?kind ; sdmx-dimension:refPeriod ?period .
+        }""", use_default_graph_as_union=True)
+    expected = Counter(tuple(norm_ox(s[n], CANONICAL_BASE) for n in ("indicator", "value", "unit", "kind", "period"))
+                       for s in direct)
+    assert sum(expected.values()) >= 50  # most of the page's figures are Dalian's
+    assert {(code, name) for code, name, *_ in rows} == {("210200", "my value")}
+    assert Counter(tuple(row[2:]) for row in rows) == expected
+    life = {row[3] for row in rows if row[2] == "def/indicator/life-expectancy"}
+    assert D("82.45") in life  # 人均预期寿命达到82.45岁 (figure-source-sentence.rq)
+
+
+def test_the_typed_code_literal_joins_nothing(store: ox.Store) -> None:
+    """Why the plain notation is the join key: "210200"^^dkg:GBT2260 (the typed literal the graph used to carry)
+    is a different term from "210200", so the same recipe finds nothing with it."""
+    typed = '"210200"^^<https://w3id.org/dalian-kg/def/ontology#GBT2260>'
+    assert _rows(store, _with_values("link-figures-by-code", CSV_ROWS, f'({typed} "my value")')) == []
+    codes = 'VALUES ?code { "210200" "210281" "210212" "640100" "110000" }'
+    assert _rows(store, _with_values("link-division-codes", codes, f"VALUES ?code {{ {typed} }}")) == []
+    assert _rows(store, _with_values("link-division-codes", codes, 'VALUES ?code { "210200" }'))  # the plain one does
+
+
+WIKIDATA_ROWS = ('(wd:Q43934 "21") (wd:Q74881 "2102") (wd:Q616048 "210281") (wd:Q211243 "6401") (wd:Q57448 "640000") '
+                 '(wd:Q956 "11")')
+
+
+@pytest.mark.parametrize(("p442", "division"), [
+    ("2102", "210200"),  # Dalian as P442 holds it, cut to a prefecture's four digits
+    ("210200", "210200"),  # the six-digit form P442 sometimes holds
+    ("21", "210000"),  # a province's two digits: Liaoning only, not every division whose code starts with 21
+    ("210281", "210281"),  # a county: all six digits
+    ("2101", None),  # Shenyang: in the list, not in the graph
+    ("21020", None),  # no level keeps five digits
+])
+def test_a_wikidata_p442_value_joins_in_either_form(store: ox.Store, p442: str, division: str | None) -> None:
+    """link-wikidata-division-codes.rq with one row a Wikidata export would give (an item and its P442 value)."""
+    rows = _rows(store, _with_values("link-wikidata-division-codes", WIKIDATA_ROWS, f'(wd:Q74881 "{p442}")'))
+    assert [(row[1], row[3]) for row in rows] == ([(p442, division)] if division else [])
 
 
 def test_link_external_ids(store: ox.Store) -> None:

@@ -42,6 +42,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "dct": str(DCTERMS),
     "prov": str(PROV),
     "org": str(ORG),
+    "adms": "http://www.w3.org/ns/adms#",  # adms:identifier, the codes of the graph's code lists (Neusoft's stock code)
     "qb": str(QB),
     "time": "http://www.w3.org/2006/time#",
     "schema": str(SCHEMA),
