@@ -36,6 +36,7 @@ import peers_report as report  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from dataset import kg_command, load_store, merged_dataset, parse_size, size_label  # noqa: E402
 from measure import MemorySampler  # noqa: E402
+from mix import text_search  # noqa: E402
 from peer_servers import (  # noqa: E402
     Peer,
     answers,
@@ -212,7 +213,9 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of each wrk run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of untimed requests per item and server")
     parser.add_argument("--workers", type=int, default=2, help="kg serve --workers (and the constant app's)")
-    parser.add_argument("--text-query", type=Path, help="a SPARQL query using kg's full-text extension, if any")
+    parser.add_argument("--text-query", type=Path,
+                        help="a SPARQL query using kg's full-text extension (default: mix.text_search(), the label "
+                             "search's words through dkgtext:query)")
     parser.add_argument("--skip", default="", help="comma-separated: disk, oxigraph, jena, virtuoso")
     parser.add_argument("--virtuoso-buffers", type=int, default=0, help="8 KiB pages (default: by size)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "peers")
@@ -232,7 +235,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     data = merged_dataset(size)
     print(f"   {data.path} ({data.quads:,} quads)", flush=True)
     store = load_store(data.path)
-    text = args.text_query.read_text(encoding="utf-8") if args.text_query else None
+    text = args.text_query.read_text(encoding="utf-8") if args.text_query else text_search().text
     items, params = build_items(store, text_query=text)
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-peers-"))
     raw: dict = {"rounds": [], "answers": {}}
