@@ -87,6 +87,28 @@ def test_void_counts_are_computed_from_the_data(store, catalog):
     assert catalog.value(dataset, VOID.uriSpace) == Literal(BASE + "id/")
 
 
+def test_each_link_target_has_its_linkset_and_every_link_is_counted_in_one(store, catalog):
+    """VoID: one void:Linkset per target dataset, each with the links whose object is in the target's uriSpace and
+    their predicates; together they hold every link out of the links graph (an undeclared target fails here)."""
+    links = URIRef(BASE + "data/links")
+    outward = [(row["p"].value, row["o"].value) for row in store.query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{links}> {{ ?s ?p ?o FILTER(isIRI(?o) && !STRSTARTS(STR(?o), '{BASE}')) }} }}")]
+    assert len(outward) > 20
+    linksets = list(catalog.objects(links, VOID.subset))
+    counted = 0
+    for linkset in linksets:
+        assert (linkset, RDF.type, VOID.Linkset) in catalog
+        space = str(catalog.value(catalog.value(linkset, VOID.objectsTarget), VOID.uriSpace))
+        mine = [(p, o) for p, o in outward if o.startswith(space)]
+        assert mine, f"{linkset} links to nothing"
+        assert int(catalog.value(linkset, VOID.triples)) == len(mine)
+        assert {str(p) for p in catalog.objects(linkset, VOID.linkPredicate)} == {p for p, _ in mine}
+        counted += len(mine)
+    assert counted == len(outward), "a link whose target has no linkset in data/catalog.ttl"
+    targets = {str(catalog.value(linkset, VOID.objectsTarget)) for linkset in linksets}
+    assert {"https://www.wikidata.org/", "https://ror.org/", "http://qudt.org/"} <= targets
+
+
 def test_every_ontology_file_is_in_the_ontology_graph_of_the_dumps(store, catalog):
     """ontology/*.ttl (but the shapes) are loaded into data/ontology and published: the code lists of identifiers
     (ontology/identifiers.ttl) beside the ontology, the other code lists and COFOG; VoID names their vocabularies."""

@@ -39,6 +39,21 @@ FILE_TYPES = {f.media_type: f.eu_file_type for f in (*BY_MEDIA_TYPE.values(), *F
 SPDX = "http://spdx.org/rdf/terms#"
 
 
+def _count_linksets(store: ox.Store, quads: list[ox.Quad], links: ox.NamedNode, base: str, add, integer) -> None:
+    """Each target's linkset (a void:subset of the links graph in data/catalog.ttl): its links and link predicates,
+    found by the void:uriSpace of its void:objectsTarget."""
+    subset, target, space = (ox.NamedNode(VOID + name) for name in ("subset", "objectsTarget", "uriSpace"))
+    spaces = {q.subject: q.object.value for q in quads if q.predicate == space}
+    linksets = {q.object: spaces.get(next((t.object for t in quads if t.subject == q.object and t.predicate == target),
+                                          None)) for q in quads if q.subject == links and q.predicate == subset}
+    rows = list(store.query(app_query("void_links"), default_graph=[links], prefixes={"kgbase": base}))
+    for linkset, uri_space in linksets.items():
+        mine = [row["p"] for row in rows if uri_space and row["o"].value.startswith(uri_space)]
+        add(linkset, VOID + "triples", integer(len(mine)))
+        for predicate in sorted(set(mine), key=lambda p: p.value):
+            add(linkset, VOID + "linkPredicate", predicate)
+
+
 def build_catalog(
     store: ox.Store, catalog_file: Path, *, base: str, sizes: dict[str, int], media_types: dict[str, str],
     checksums: dict[str, str] | None = None, triples: dict[str, int] | None = None,
@@ -95,6 +110,7 @@ def build_catalog(
         add(links, VOID + "linkPredicate", solution["p"])
         total_links += int(solution["n"].value)
     add(links, VOID + "triples", integer(total_links))
+    _count_linksets(store, quads, links, base, add, integer)
 
     cube = ox.NamedNode(base + "data/livelihood-14fyp")
     observations = _count(store, app_query("void_observation_count"), graphs)
