@@ -52,6 +52,8 @@ class EmbeddedStore:
         self._source = store
         self.base = base
         self._version = version
+        #: Where kg.store.memo keeps slow derived values of this data (the version is a digest of the files).
+        self.derived_dir = settings.cache_dir / "derived"
         isolate = {"require": True, "off": False}.get(settings.sandbox)
         if settings.service_allowlist:
             isolate = False  # an allow-listed SERVICE needs the network: the guard's exact allow-list decides

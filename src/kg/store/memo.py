@@ -5,15 +5,34 @@ The published data never changes while it is served (the endpoint is read-only),
 version drops the store's old entries. Callers pass a name and a function of the store; nothing else caches
 derived data. It lives in the store layer so that both the SPARQL layer (the text index of kg.sparql.textindex)
 and the views can use it. Concurrent first callers of one key wait for a single computation.
+
+A store whose data version is a digest of its files (the embedded store) names a ``derived_dir``: a value that took
+more than :data:`KEEP_SECONDS` to compute is also written there, under its data version, its name and a digest of
+this package's code, and read back by the next process that starts on the same data (at 1 M triples the text index
+and the data browser's order take ~20 s to compute and well under a second to read). The directory is the operator's
+own cache (``Settings.cache_dir``), written only by this module; a file that cannot be read is computed again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
 import threading
+import time
 import typing as t
+from functools import cache
+from pathlib import Path
 
 if t.TYPE_CHECKING:
     from kg.store import Store
+
+log = logging.getLogger(__name__)
+
+#: A value that took longer than this to compute is kept on disk too (when the store names a ``derived_dir``).
+KEEP_SECONDS = 0.5
 
 T = t.TypeVar("T")
 Key = tuple[int, str, str]
@@ -34,9 +53,62 @@ def memo(store: Store, name: str, compute: t.Callable[[Store], T]) -> T:
         with _LOCK:
             if key in _VALUES:
                 return _VALUES[key]
-        value = compute(store)
+        value = _compute(store, key, compute)
         with _LOCK:
             for stale in [k for k in _VALUES if k[0] == key[0] and k[2] == name and k[1] != key[1]]:
                 del _VALUES[stale]
             _BUILDING.pop(key, None)
             return _VALUES.setdefault(key, value)
+
+
+@cache
+def code_digest() -> str:
+    """A digest of this package's Python files: a derived value kept on disk is only read by the code that wrote it."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _kept_path(store: Store, key: Key) -> Path | None:
+    directory = getattr(store, "derived_dir", None)
+    if directory is None:
+        return None
+    name = hashlib.sha256(f"{store.base}\0{key[2]}".encode()).hexdigest()[:16]
+    return Path(directory) / f"{key[1]}-{code_digest()}-{name}.pickle"
+
+
+def _compute(store: Store, key: Key, compute: t.Callable[[Store], T]) -> T:
+    """The value an earlier process kept in the store's ``derived_dir``, else computed (and kept if it was slow)."""
+    path = _kept_path(store, key)
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as kept:
+                return pickle.load(kept)
+        except Exception as err:  # a truncated or foreign file: compute again, and say so
+            log.warning("derived value %s: cannot read %s (%s); computing it again", key[2], path, err)
+    started = time.monotonic()
+    value = compute(store)
+    if path is not None and time.monotonic() - started > KEEP_SECONDS:
+        _keep(value, path, key[2])
+    return value
+
+
+def _keep(value: object, path: Path, name: str) -> None:
+    """Write ``value`` to ``path`` whole or not at all (readers never see a partial file); drop the files of the same
+    name kept for other data or other code, so the directory holds one file per name."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".writing-", delete=False) as out:
+            try:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                os.unlink(out.name)
+                raise
+        os.replace(out.name, path)
+        for stale in path.parent.glob("*-" + path.name.rsplit("-", 1)[1]):  # this name for other data or code
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as err:
+        log.warning("derived value %s: not kept on disk (%s)", name, err)
