@@ -46,7 +46,7 @@ def _count_linksets(store: ox.Store, quads: list[ox.Quad], links: ox.NamedNode, 
     spaces = {q.subject: q.object.value for q in quads if q.predicate == space}
     linksets = {q.object: spaces.get(next((t.object for t in quads if t.subject == q.object and t.predicate == target),
                                           None)) for q in quads if q.subject == links and q.predicate == subset}
-    rows = list(store.query(app_query("void_links"), default_graph=[links], prefixes={"kgbase": base}))
+    rows = list(store.query(app_query("void_links"), default_graph=[links]))
     for linkset, uri_space in linksets.items():
         mine = [row["p"] for row in rows if uri_space and row["o"].value.startswith(uri_space)]
         add(linkset, VOID + "triples", integer(len(mine)))

@@ -121,7 +121,13 @@ def classify(message: str) -> KgError:
     'QueryTimeout'
     >>> type(classify("Virtuoso 37000 Error SQ074: Line 1: syntax error")).__name__
     'QueryError'
+
+    Virtuoso repeats the whole query after its message: the client gets the message only.
+
+    >>> str(classify("Virtuoso 42000 Error The estimated execution time 9 (sec) exceeds. SPARQL query: ASK {}"))
+    "the query exceeded the store's time limit: Virtuoso 42000 Error The estimated execution time 9 (sec) exceeds."
     """
+    message = message.split(" SPARQL query:", 1)[0].strip()
     if _STORE_REFUSED.search(message):
         return QueryRefused(f"the store refused the query: {message}")
     if _STORE_TIMED_OUT.search(message):

@@ -24,7 +24,6 @@ from kg.views.labels import (
     make_link,
     short_name,
     term_anchor,
-    texts_of,
 )
 
 
@@ -184,6 +183,22 @@ class Term:
     depth: int = 0
 
 
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDFS_LABEL, RDFS_SUBCLASS, RDFS_SUBPROPERTY = RDFS + "label", RDFS + "subClassOf", RDFS + "subPropertyOf"
+RDFS_DOMAIN, RDFS_RANGE = RDFS + "domain", RDFS + "range"
+SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+
+
+def _texts(literals: list[ox.NamedNode | ox.Literal]) -> dict[str, str]:
+    """The first zh and the first en text among ``literals`` (a language tag zh-… counts as zh)."""
+    texts: dict[str, str] = {}
+    for literal in literals:
+        lang = (getattr(literal, "language", None) or "").split("-")[0].lower()
+        if lang in ("zh", "en"):
+            texts.setdefault(lang, literal.value)
+    return texts
+
+
 def build_ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
     """Classes in hierarchy order (depth-first, with depth) and properties by name, once per data version."""
     return memo(store, f"ontology-terms-{lang}", lambda s: _ontology_terms(s, lang))
@@ -191,23 +206,31 @@ def build_ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term
 
 def _ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
     base = store.base
+    kinds: dict[str, list[str]] = {}
+    facts: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
+    for row in store.select(query("ontology_terms", base)):
+        iri = row["term"].value
+        if "kind" in row:
+            kinds.setdefault(iri, []).append(row["kind"].value)
+        else:
+            facts.setdefault(iri, {}).setdefault(row["p"].value, []).append(row["o"])
+    labels = {iri: _texts(of.get(RDFS_LABEL, [])) for iri, of in facts.items()}
     terms: dict[tuple[str, str], Term] = {}
-    labels: dict[str, dict[str, str]] = {}
-    for row in store.select(query("ontology_terms", base)):
-        iri, kind = row["term"].value, row["kind"].value
-        labels.setdefault(iri, {}).update(texts_of(row, "zh", "en"))
-    for row in store.select(query("ontology_terms", base)):
-        iri, kind = row["term"].value, row["kind"].value
-        term = terms.get((iri, kind))
-        if term is None:
+    for iri, its_kinds in kinds.items():
+        of = facts.get(iri, {})
+        definitions = _texts(of.get(SKOS_DEFINITION, []))
+        for kind in dict.fromkeys(its_kinds):
             term = terms[(iri, kind)] = Term(iri, term_anchor(iri, base), short_name(iri, base),
                                              choose_label(labels.get(iri, {}), lang, short_name(iri, base)),
                                              f"/class?iri={urlquote(iri, safe='')}")
-        term.definition_zh = row["defzh"].value if "defzh" in row else term.definition_zh
-        term.definition_en = row["defen"].value if "defen" in row else term.definition_en
-        for key, bucket in (("parent", term.parents), ("domain", term.domains), ("range", term.ranges)):
-            if key in row and all(k.iri != row[key].value for k in bucket):
-                bucket.append(make_link(row[key].value, labels.get(row[key].value, {}), lang, base, ontology_term=True))
+            term.definition_zh, term.definition_en = definitions.get("zh", ""), definitions.get("en", "")
+            linked = ((term.parents, (RDFS_SUBCLASS, RDFS_SUBPROPERTY)), (term.domains, (RDFS_DOMAIN,)),
+                      (term.ranges, (RDFS_RANGE,)))
+            for bucket, predicates in linked:
+                for other in (o for p in predicates for o in of.get(p, []) if isinstance(o, ox.NamedNode)):
+                    if all(k.iri != other.value for k in bucket):
+                        bucket.append(make_link(other.value, labels.get(other.value, {}), lang, base,
+                                                ontology_term=True))
     classes = {t.iri: t for (_, kind), t in terms.items() if kind == "class"}
     properties = sorted((t for (_, kind), t in terms.items() if kind == "property"), key=lambda t: t.short)
     children: dict[str, list[Term]] = {}
