@@ -61,7 +61,7 @@ def main() -> None:
         calls = {name: http_get(server.url + path)() for name, path in PAGE_TYPES.items()}
         latency = interleaved_latency(calls, budget=args.budget, max_rounds=1000)
     lines = [f"# Page latency through HTTP ({size_label(parse_size(args.size))}: {data.quads:,} quads)", "",
-             f"`python bench/pages_http.py --size {args.size}`: `kg serve --data` (gunicorn sync, {args.workers} "
+             f"`python bench/pages_http.py --size {args.size}`: `kg serve --data` (gunicorn gthread, {args.workers} "
              "workers), one client, page types interleaved, HTML. Noisy shared 2-core machine: compare rows, not runs.",
              "", "| page type | path | HTML KiB | n | p50 ms | p99 ms | errors |", "|---|---|---:|---:|---:|---:|---:|"]
     for name, path in PAGE_TYPES.items():
