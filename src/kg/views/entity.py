@@ -20,6 +20,7 @@ from kg.store.memo import memo
 from kg.views.article import ArticleView, article_texts, build_article_view
 from kg.views.charts import Chart, build_chart
 from kg.views.figures import KeyFigure, key_figures
+from kg.views.hubs import hub_inbound
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
 from kg.views.observations import ObservationRow, article_href, observation_rows
@@ -73,9 +74,10 @@ class EntityPage:
     chart: Chart | None = None
 
 
-def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True) -> str:
+def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True, inbound: bool = True) -> str:
     """The page query for ``iri`` (its VALUES blocks filled with the IRI, a validated pyoxigraph term) at ``page``;
-    without ``named_graphs`` (a user's files in the default graph) the outgoing triples are read from it."""
+    without ``named_graphs`` (a user's files in the default graph) the outgoing triples are read from it; without
+    ``inbound`` (a hub, whose links kg.views.hubs holds) the "in" part asks for no rows."""
     text = query("entity_page", base)
     if not named_graphs:
         text = text.replace("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
@@ -83,7 +85,8 @@ def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True) -> 
     while "VALUES ?s { }" in text:
         text = with_values(text, "s", [node])
     offset_in, offset_obs = (page - 1) * INBOUND_PAGE, (page - 1) * OBSERVATION_PAGE
-    text = text.replace(f"LIMIT {INBOUND_PAGE + 1} OFFSET 0", f"LIMIT {INBOUND_PAGE + 1} OFFSET {int(offset_in)}")
+    limit_in = INBOUND_PAGE + 1 if inbound else 0
+    text = text.replace(f"LIMIT {INBOUND_PAGE + 1} OFFSET 0", f"LIMIT {limit_in} OFFSET {int(offset_in)}")
     return text.replace(f"LIMIT {OBSERVATION_PAGE + 1} OFFSET 0",
                         f"LIMIT {OBSERVATION_PAGE + 1} OFFSET {int(offset_obs)}")
 
@@ -93,10 +96,13 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     base = store.base
     page = max(1, page)
     named = memo(store, "named-graphs", lambda s: s.ask(query("entity_named_graphs", s.base)))
-    rows = store.select(page_query(base, iri, page, named_graphs=named))
+    hub_links = hub_inbound(store).get(iri)
+    rows = store.select(page_query(base, iri, page, named_graphs=named, inbound=hub_links is None))
     parts: dict[str, list[Row]] = {}
     for row in rows:
         parts.setdefault(row["part"].value, []).append(row)
+    if hub_links is not None:  # the same rows the "in" part would have read, from the per-version table
+        parts["in"] = hub_links[(page - 1) * INBOUND_PAGE:page * INBOUND_PAGE + 1]
     out_rows = with_inferred(parts.get("out", []), base + "data/inferred")
     if not out_rows:
         return None
