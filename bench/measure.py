@@ -9,11 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 Call = t.Callable[[], None]
 ClientFactory = t.Callable[[], Call]
@@ -213,3 +216,13 @@ class MemorySampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def fresh_process_rss(path: Path, *, timeout: float = 1800) -> int:
+    """Peak RSS of a fresh Python process that imports pyoxigraph and bulk-loads ``path`` (the in-process footprint,
+    the local limit's memory)."""
+    code = ("import resource, sys, pyoxigraph as ox; s = ox.Store(); "
+            "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=timeout)
+    return int(done.stdout.strip() or 0)

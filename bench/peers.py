@@ -35,7 +35,7 @@ sys.path.insert(0, str(BENCH))
 import peers_report as report  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from dataset import kg_command, load_store, merged_dataset, parse_size, size_label  # noqa: E402
-from measure import MemorySampler  # noqa: E402
+from measure import MemorySampler, fresh_process_rss  # noqa: E402
 from mix import text_search  # noqa: E402
 from peer_servers import (  # noqa: E402
     Peer,
@@ -271,7 +271,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
                date=time.strftime("%Y-%m-%d %H:%M", time.localtime(began)), seconds=round(time.time() - began),
                machine=report.machine(), commit=_git("rev-parse", "--short", "HEAD"),
                dirty=bool(_git("status", "--porcelain", "--", "src")), text_query=text)
-    raw["in_process_rss"] = report.fresh_process_rss(data.path)
+    raw["in_process_rss"] = fresh_process_rss(data.path)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
     markdown = report.write_all(raw, args.out)

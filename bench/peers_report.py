@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
 import peers_targets as targets
@@ -43,13 +41,6 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), {mem / 2**30:.0f} GiB RAM"
 
 
-def fresh_process_rss(path: Path) -> int:
-    """Peak RSS of a fresh Python process that bulk-loads ``path`` into pyoxigraph (the in-process footprint)."""
-    code = ("import resource, sys, pyoxigraph as ox; s = ox.Store(); "
-            "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=1800)
-    return int(done.stdout.strip() or 0)
 
 
 def medians(rounds: list[dict]) -> dict[str, dict[str, dict]]:

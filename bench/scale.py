@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from dataset import load_store, merged_dataset, parse_size, size_label  # noqa: E402
-from measure import interleaved_latency, throughput  # noqa: E402
+from measure import fresh_process_rss, interleaved_latency, throughput  # noqa: E402
 from mix import PAGES, query_mix, run_in_process, text_search, top_indicator  # noqa: E402
 from report import BACKEND, DIRECT, EMBEDDED, IN_PROCESS, write_chart, write_markdown  # noqa: E402
 from servers import kg_serve, virtuoso_with  # noqa: E402
@@ -58,17 +57,10 @@ def _store_for_pages(store, path: Path):
     from kg.store.embedded import EmbeddedStore
     from kg.web import create_app
 
-    settings = Settings.from_env(base_iri=CANONICAL_BASE, data_files=(str(path),))
+    settings = Settings.from_env(canonical_base=CANONICAL_BASE, data_files=(path,))
     return create_app(settings, store=EmbeddedStore(store, base=CANONICAL_BASE, version="bench", settings=settings))
 
 
-def fresh_process_rss(path: Path) -> int:
-    """Peak RSS of a fresh Python process that imports pyoxigraph and bulk-loads ``path`` (the local limit's memory)."""
-    code = ("import resource, sys, pyoxigraph as ox; s = ox.Store(); "
-            "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600)
-    return int(done.stdout.strip() or 0)
 
 
 def _summarise(latency, tp) -> dict:
@@ -107,7 +99,7 @@ def run_size(size: int, args) -> dict:
     started = time.perf_counter()
     store = load_store(data.path)
     in_process_load = time.perf_counter() - started
-    in_process_rss = fresh_process_rss(data.path)
+    in_process_rss = fresh_process_rss(data.path, timeout=600)
     indicator = top_indicator(store)
     hub = next(iter(store.query(HUB_QUERY, use_default_graph_as_union=True)))["org"].value
     pages = dict(PAGES)
