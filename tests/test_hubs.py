@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.config import Settings
+from kg.queries import query
 from kg.views import entity as entity_views
 from kg.views.entity import build_entity_page
 from kg.views.hubs import hub_inbound
@@ -82,3 +83,15 @@ def test_a_hub_page_is_the_same_with_and_without_the_table(store, monkeypatch) -
         link for page in scanned for link in inbound_of(page)}
     assert [page.pager for page in with_table] == [page.pager for page in scanned]
     assert [len(page.observations) for page in with_table] == [len(page.observations) for page in scanned]
+
+
+def _not_in(text: str) -> set[str]:
+    """The properties of the "in" part's FILTER(?p NOT IN (…)) of a query."""
+    inside = text.split("FILTER(?p NOT IN (", 1)[1].split("))", 1)[0]
+    return {name.strip() for name in inside.split(",")}
+
+
+def test_the_table_leaves_out_the_same_links_as_the_page_query() -> None:
+    """hub_inbound.rq repeats the page query's list of the links the "in" part leaves out: they must not drift."""
+    assert _not_in(query("hub_inbound", BASE)) == _not_in(query("entity_page", BASE))
+    assert len(_not_in(query("entity_page", BASE))) == 14

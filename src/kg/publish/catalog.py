@@ -39,19 +39,21 @@ FILE_TYPES = {f.media_type: f.eu_file_type for f in (*BY_MEDIA_TYPE.values(), *F
 SPDX = "http://spdx.org/rdf/terms#"
 
 
-def _count_linksets(store: ox.Store, quads: list[ox.Quad], links: ox.NamedNode, base: str, add, integer) -> None:
-    """Each target's linkset (a void:subset of the links graph in data/catalog.ttl): its links and link predicates,
-    found by the void:uriSpace of its void:objectsTarget."""
+def _linkset_statements(store: ox.Store, quads: list[ox.Quad], links: ox.NamedNode) -> list[tuple]:
+    """Each target's linkset (a void:subset of the links graph in data/catalog.ttl) with its link count and link
+    predicates, found by the void:uriSpace of its void:objectsTarget."""
     subset, target, space = (ox.NamedNode(VOID + name) for name in ("subset", "objectsTarget", "uriSpace"))
+    targets = {q.subject: q.object for q in quads if q.predicate == target}
     spaces = {q.subject: q.object.value for q in quads if q.predicate == space}
-    linksets = {q.object: spaces.get(next((t.object for t in quads if t.subject == q.object and t.predicate == target),
-                                          None)) for q in quads if q.subject == links and q.predicate == subset}
+    linksets = [q.object for q in quads if q.subject == links and q.predicate == subset]
     rows = list(store.query(app_query("void_links"), default_graph=[links]))
-    for linkset, uri_space in linksets.items():
+    statements: list[tuple] = []
+    for linkset in linksets:
+        uri_space = spaces.get(targets.get(linkset))
         mine = [row["p"] for row in rows if uri_space and row["o"].value.startswith(uri_space)]
-        add(linkset, VOID + "triples", integer(len(mine)))
-        for predicate in sorted(set(mine), key=lambda p: p.value):
-            add(linkset, VOID + "linkPredicate", predicate)
+        statements.append((linkset, VOID + "triples", ox.Literal(str(len(mine)), datatype=XSD_INTEGER)))
+        statements += [(linkset, VOID + "linkPredicate", p) for p in sorted(set(mine), key=lambda p: p.value)]
+    return statements
 
 
 def build_catalog(
@@ -110,7 +112,8 @@ def build_catalog(
         add(links, VOID + "linkPredicate", solution["p"])
         total_links += int(solution["n"].value)
     add(links, VOID + "triples", integer(total_links))
-    _count_linksets(store, quads, links, base, add, integer)
+    for statement in _linkset_statements(store, quads, links):
+        add(*statement)
 
     cube = ox.NamedNode(base + "data/livelihood-14fyp")
     observations = _count(store, app_query("void_observation_count"), graphs)
