@@ -139,10 +139,10 @@ def url_for(peer: Peer, item: Item) -> str:
 
 
 def requests_for(peer: Peer, item: Item, *, rotate: bool, unique: bool = True) -> list[Request]:
-    """The requests of an item; a SPARQL request is ``unique`` (a new comment each time, so kg's response cache never
-    answers it) unless the repeated-query measurement asks for identical requests."""
+    """The requests of an item, ``unique`` (new to kg's answer cache each time: bench/wrk.Request) unless the
+    repeated measurements ask for identical requests."""
     if item.kind == "page":
-        return [get(base_of(peer.url) + "/" + item.path)]
+        return [get(base_of(peer.url) + "/" + item.path, unique=unique)]
     texts = item.variants if rotate and item.variants else [item.text]
     return [sparql(peer.url, text, accept=item.accept, unique=unique) for text in texts]
 
@@ -204,7 +204,9 @@ def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, ar
         print(f"   round {rnd + 1}: {item.name} done", flush=True)
     pages = [i for i in items if i.kind == "page"]
     for target in shift(targets_for(pages[0], peers)):
-        timed("page mix c=8", target, [r for i in pages for r in requests_for(peers[target], i, rotate=False)], 8)
+        for key, unique in (("page mix c=8", True), ("page mix, repeated c=8", False)):
+            timed(key, target, [r for i in pages for r in requests_for(peers[target], i, rotate=False,
+                                                                       unique=unique)], 8)
     limits("last")
     return out
 

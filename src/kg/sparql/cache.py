@@ -1,48 +1,71 @@
-"""Complete answers to user queries, kept per process and reused while the data version holds.
+"""Complete answers, kept per process and reused while the data version holds (kg.web.answers keys them).
 
 The served data never changes while it is served, so an answer is exact for the same data version and the same
-request (query text, dataset, Accept and format; the limits are the server's): the caller's key holds them all.
-Bounded in bytes (least recently used out first); an answer bigger than an eighth of the budget is never kept.
+request: the caller's key holds every input. Bounded in bytes, the keys' included (least recently used out first);
+an answer bigger than an eighth of the budget is never kept.
 """
 
 from __future__ import annotations
 
 import threading
+import typing as t
 from collections import OrderedDict
-
-from kg.store import QueryResponse
 
 Key = tuple[object, ...]
 
 
-class ResponseCache:
-    """An LRU of :class:`QueryResponse` bodies, at most ``max_bytes`` in all; thread-safe."""
+class Sized(t.Protocol):
+    """Anything with a body: its length is what it costs."""
+
+    body: bytes
+
+
+V = t.TypeVar("V", bound=Sized)
+
+
+def key_size(key: Key) -> int:
+    """Roughly the bytes a key holds (its strings and bytes).
+
+    >>> key_size(("v1", b"abc", None, 3))
+    5
+    """
+    return sum(len(part) for part in key if isinstance(part, str | bytes))
+
+
+class ResponseCache(t.Generic[V]):
+    """An LRU of answers (anything with a ``body``), at most ``max_bytes`` in all with their keys; thread-safe."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[Key, QueryResponse] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[V, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Key) -> QueryResponse | None:
-        with self._lock:
-            response = self._entries.get(key)
-            if response is not None:
-                self._entries.move_to_end(key)
-            return response
+    @property
+    def size(self) -> int:
+        """The bytes held now."""
+        return self._size
 
-    def put(self, key: Key, response: QueryResponse) -> None:
-        size = len(response.body)
+    def get(self, key: Key) -> V | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Key, response: V) -> None:
+        size = len(response.body) + key_size(key)
         if size > self.max_bytes // 8:
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = response
+            self._entries[key] = (response, size)
             self._size += size
             while self._size > self.max_bytes and self._entries:
-                _, old = self._entries.popitem(last=False)
-                self._size -= len(old.body)
+                _, (_, old) = self._entries.popitem(last=False)
+                self._size -= old
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.publish import served_files
 from kg.store import Store, open_store
 from kg.views.warm import warm
-from kg.web import catalog, deps, pages, reconcile, site, sparql, ui
+from kg.web import answers, catalog, deps, pages, reconcile, site, sparql, ui
 from kg.web.errors import register_error_handlers
 from kg.web.security import add_security_headers
 
@@ -39,4 +39,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.after_request(add_security_headers)
     for blueprint in (sparql.bp, ui.bp, site.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
+    answers.install(app, store, max_bytes=settings.response_cache_mb * 2**20,
+                    max_query_length=settings.max_query_length, body_timeout=settings.body_timeout)
     return app

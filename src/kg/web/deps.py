@@ -17,11 +17,10 @@ from kg.config import Settings
 from kg.i18n import COOKIE, LANGUAGES, pick_language, translations
 from kg.publish import Publication, publish
 from kg.sparql.admission import Admission
-from kg.sparql.cache import ResponseCache
 from kg.store import Store
 
 #: app.extensions keys.
-SETTINGS, STORE, PUBLICATION, ADMISSION, CACHE = "kg.settings", "kg.store", "kg.publication", "kg.admission", "kg.cache"
+SETTINGS, STORE, PUBLICATION, ADMISSION = "kg.settings", "kg.store", "kg.publication", "kg.admission"
 
 
 def get_settings() -> Settings:
@@ -38,11 +37,6 @@ def query_slot() -> t.ContextManager[None]:
     """Hold one of the server's query slots for this request's client while a user query runs (kg.sparql.admission)."""
     admission: Admission = current_app.extensions[ADMISSION]
     return admission.slot(request.remote_addr or "")
-
-
-def get_response_cache() -> ResponseCache:
-    """This process's cache of complete answers (kg.sparql.cache)."""
-    return current_app.extensions[CACHE]
 
 
 def get_publication() -> Publication:
@@ -95,7 +89,6 @@ def init_app(app: Flask, settings: Settings, store: Store) -> None:
     # published once, before the workers fork: no request waits for it
     app.extensions[PUBLICATION] = None if settings.data_files else publish(settings)
     # made before gunicorn forks the workers (the app is preloaded), so they all share the slots
-    app.extensions[CACHE] = ResponseCache(settings.response_cache_mb * 2**20)
     app.extensions[ADMISSION] = Admission(settings.query_slots, settings.query_slots_per_client,
                                           wait=settings.admission_wait)
     app.after_request(remember_language)

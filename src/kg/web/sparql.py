@@ -10,20 +10,18 @@ When the row limit cuts a result, ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Ro
 
 from __future__ import annotations
 
-import contextlib
-import time
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, request
-from gunicorn.http.errors import NoMoreData, ParseException
 
-from kg.errors import MalformedRequest, QueryError, QueryRefused, QueryTooLong, RequestTimeout
+from kg.errors import QueryError, QueryRefused
 from kg.formats import HTML, TURTLE, content_type
 from kg.negotiate import negotiate
 from kg.sparql.request import prepare_query
 from kg.sparql.service_description import describe_service, serialize_description
+from kg.web.body import query_body_limit, read_body
 from kg.web.caching import cached, etag_of, not_modified
-from kg.web.deps import get_response_cache, get_settings, get_store, query_slot
+from kg.web.deps import get_settings, get_store, query_slot
 from kg.web.errors import error_response
 from kg.web.ui import render_query_page
 
@@ -33,8 +31,6 @@ ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-#: Form encoding can triple the query's size (and UTF-8 percent-encoded triples it again).
-BODY_FACTOR = 9
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, X-SPARQL-Truncated, X-SPARQL-Row-Limit, X-SPARQL-Byte-Limit, Retry-After",
@@ -64,43 +60,6 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
         raise QueryError("too many request parameters") from None
 
 
-def read_body(limit: int, timeout: float) -> bytes:
-    """The request body: at most ``limit`` bytes (413), within ``timeout`` seconds (408), well-formed (400).
-
-    Under gunicorn each read of the client's socket waits at most the time left, so a client that sends its headers
-    and then trickles (or never finishes) its body holds one thread for ``timeout`` seconds, not forever.
-    """
-    if request.content_length is not None and request.content_length > limit:
-        raise QueryTooLong(f"request body too large (limit {limit} bytes)")
-    sock = request.environ.get("gunicorn.socket")
-    deadline = time.monotonic() + timeout
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        while size <= limit:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RequestTimeout(f"408 Request Timeout: the request body took longer than {timeout:g} s")
-            if sock is not None:
-                sock.settimeout(left)
-            chunk = request.stream.read(min(65536, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except TimeoutError:
-        raise RequestTimeout(f"408 Request Timeout: the request body took longer than {timeout:g} s") from None
-    except (ParseException, NoMoreData, ValueError) as exc:
-        raise MalformedRequest(f"malformed request body: {exc}") from None
-    finally:
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.settimeout(None)
-    if size > limit:
-        raise QueryTooLong(f"request body too large (limit {limit} bytes)")
-    return b"".join(chunks)
-
-
 def _decode_utf8(body: bytes) -> str:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
@@ -125,7 +84,7 @@ def decode_request(max_query_length: int, body_timeout: float) -> tuple[str | No
             raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
         if mimetype not in (FORM, SPARQL_QUERY):
             raise Unsupported(mimetype)
-        body = read_body(max_query_length * BODY_FACTOR + 4096, body_timeout)
+        body = read_body(request.environ, query_body_limit(max_query_length), body_timeout)
         if mimetype == FORM:
             _decode_utf8(body)
             form = parse_params(body)
@@ -196,21 +155,16 @@ def handle_query() -> Response:
     store = get_store()
     accept = request.headers.get("Accept")
     default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
-    # the request as sent decides the answer (the data never changes while served): a repeat is answered from the
-    # cache before the query is even read again
-    version = store.data_version()
-    key = (version, query, tuple(default_graphs), tuple(named_graphs), accept, format_param)
+    # the request as sent decides the answer (the data never changes while served); a repeat of the same request
+    # bytes is replayed before the app runs (kg.web.answers)
+    key = (store.data_version(), query, tuple(default_graphs), tuple(named_graphs), accept, format_param)
     etag = etag_of(*key, settings.max_rows, settings.max_bytes)
     if (response := not_modified(etag)) is not None:
         return response
-    cache = get_response_cache()
-    result = cache.get(key)
-    if result is None:
-        prepared = prepare_query(query, settings, store=store, accept=accept, format_param=format_param,
-                                 default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_query_base())
-        with query_slot():
-            result = store.execute(prepared)
-        cache.put(key, result)
+    prepared = prepare_query(query, settings, store=store, accept=accept, format_param=format_param,
+                             default_graphs=default_graphs, named_graphs=named_graphs, base_iri=_query_base())
+    with query_slot():
+        result = store.execute(prepared)
     response = Response(result.body, content_type=content_type(result.media_type))
     if result.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
