@@ -30,7 +30,7 @@ def read_body(environ: dict[str, t.Any], limit: int, timeout: float) -> bytes:
     if length and length.isdigit() and int(length) > limit:
         raise QueryTooLong(f"request body too large (limit {limit} bytes)")
     stream = environ["wsgi.input"]
-    sock = environ.get("gunicorn.socket")
+    sock = None if arrived(stream) else environ.get("gunicorn.socket")
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
@@ -58,6 +58,15 @@ def read_body(environ: dict[str, t.Any], limit: int, timeout: float) -> bytes:
     if size > limit:
         raise QueryTooLong(f"request body too large (limit {limit} bytes)")
     return b"".join(chunks)
+
+
+def arrived(stream: t.Any) -> bool:
+    """Whether the rest of a body of known length came with the headers (gunicorn holds it): reading it then waits on
+    no socket and needs no timeout. Setting one releases the GIL twice a request, and under load each re-acquisition
+    waits behind the other threads (a fifth of a replayed answer's time at 8 connections)."""
+    reader = getattr(stream, "reader", None)
+    length, held = getattr(reader, "length", None), getattr(getattr(reader, "unreader", None), "buf", None)
+    return isinstance(length, int) and isinstance(held, io.BytesIO) and held.getbuffer().nbytes >= length
 
 
 def read_ahead(environ: dict[str, t.Any], limit: int, timeout: float) -> bytes | None:
