@@ -126,7 +126,7 @@ def run_size(size: int, args) -> dict:
                 if server is None:
                     continue
                 out[name] = (http_sparql(server.url + "sparql", sparql) if sparql is not None
-                             else http_get(server.url + suffix))
+                             else http_get(server.url + suffix, unique=suffix != CEILING_PATH))
             return out
 
         first = measure_item("constant response", "ceiling", http_targets(CEILING_PATH), args)

@@ -1,9 +1,13 @@
 """Client factories for the benchmark targets: HTTP (one requests.Session per thread) and in-process pyoxigraph.
 
 Every call checks the status and reads the whole body, so a failed or cut answer is an error, not a fast sample.
+Every call is a new request to kg's answer cache (kg.web.answers replays identical requests): a query ends with a
+comment of its own, a page has a parameter of its own (``kgbench=N``); neither changes the answer.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pyoxigraph as ox
 import requests
@@ -12,6 +16,8 @@ from mix import run_in_process
 
 JSON = "application/sparql-results+json"
 HTML = "text/html"
+#: Numbers the requests of a run, so that none repeats another.
+_SERIAL = itertools.count()
 
 
 def _checked(response: requests.Response) -> None:
@@ -24,9 +30,10 @@ def http_sparql(endpoint: str, query: str, *, timeout: float = 120.0) -> ClientF
 
     def factory() -> Call:
         session = requests.Session()
-        params, headers = {"query": query}, {"Accept": JSON}
+        headers = {"Accept": JSON}
 
         def call() -> None:
+            params = {"query": f"{query}\n# kgbench {next(_SERIAL)}"}
             response = session.get(endpoint, params=params, headers=headers, timeout=timeout)
             _checked(response)
             _ = response.content
@@ -36,15 +43,17 @@ def http_sparql(endpoint: str, query: str, *, timeout: float = 120.0) -> ClientF
     return factory
 
 
-def http_get(url: str, *, accept: str = HTML, timeout: float = 120.0) -> ClientFactory:
-    """GET a page (or the static file used as the constant-response ceiling)."""
+def http_get(url: str, *, accept: str = HTML, timeout: float = 120.0, unique: bool = True) -> ClientFactory:
+    """GET a page, each time with a parameter of its own unless not ``unique`` (the constant-response ceiling)."""
+    separator = "&" if "?" in url else "?"
 
     def factory() -> Call:
         session = requests.Session()
         headers = {"Accept": accept}
 
         def call() -> None:
-            response = session.get(url, headers=headers, timeout=timeout)
+            target = f"{url}{separator}kgbench={next(_SERIAL)}" if unique else url
+            response = session.get(target, headers=headers, timeout=timeout)
             _checked(response)
             _ = response.content
 
