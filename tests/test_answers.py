@@ -119,6 +119,22 @@ def test_a_repeated_posted_query_runs_once(tmp_path: Path) -> None:
         store.close()
 
 
+def test_with_no_memory_for_answers_every_request_runs(tmp_path: Path) -> None:
+    settings = Settings(data_files=(str(write_observations(tmp_path / "obs.nt", n=50)),), cache_dir=tmp_path,
+                        response_cache_mb=0)
+    app = create_app(settings)
+    store = app.extensions["kg.store"]
+    client = app.test_client()
+    try:
+        first = client.post("/sparql", data={"query": QUERY}, headers={"Accept": "text/csv"})
+        store.stop_query_children()
+        again = client.post("/sparql", data={"query": QUERY}, headers={"Accept": "text/csv"})
+        assert again.get_data() == first.get_data() and store.query_child_pids  # run again
+        assert len(answer_cache(app).answers) == 0
+    finally:
+        store.close()
+
+
 def test_the_store_is_bounded_in_bytes(tmp_path: Path) -> None:
     data = write_observations(tmp_path / "obs.nt", n=200)
     app = create_app(Settings(data_files=(str(data),), cache_dir=tmp_path, response_cache_mb=1))
