@@ -36,6 +36,10 @@ class CountingStore:
         self.calls.append(text)
         return self._store.select(text, bindings, **kwargs)
 
+    def select_union(self, text):
+        self.calls.append(text)
+        return self._store.select_union(text)
+
     def ask(self, text, bindings=None):
         self.calls.append(text)
         return self._store.ask(text, bindings)
@@ -329,3 +333,22 @@ def test_long_value_lists_are_cut_and_counted(store):
     longest = max((g for gs in (built.statements.asserted, built.statements.inferred) for g in gs),
                   key=lambda g: g.total)
     assert len(longest.statements) <= statements.MAX_VALUES and longest.total >= len(longest.statements)
+
+
+@pytest.mark.parametrize("path", ["id/org/neusoft", "id/article/health", "id/period/2025",
+                                  "def/indicator/life-expectancy", "id/obs/life-expectancy-2025"])
+def test_the_page_query_splits_into_parts_that_answer_like_the_whole(store: Store, path: str) -> None:
+    """kg.queries.union_parts cuts the page query at its top-level UNION (a remote store runs the parts at once)."""
+    from collections import Counter
+
+    from kg.queries import union_parts
+    from kg.views.entity import page_query
+
+    def bag(rows: list) -> Counter:
+        return Counter(tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows)
+
+    text = page_query(store.base, store.base + path, 1)
+    parts = union_parts(text)
+    assert len(parts) == 7
+    whole = store.select(text)
+    assert whole and bag([row for part in parts for row in store.select(part)]) == bag(whole)

@@ -235,3 +235,13 @@ def test_entity_pages_are_the_same_on_both_backends(settings: Settings, remote: 
     for path in ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy",
                  "def/indicator/minimum-living-standard", "id/article/neusoft", "id/obs/life-expectancy-2025"):
         assert summary(remote, path) == summary(embedded, path), path
+
+
+def test_the_page_query_in_parts_at_once_answers_like_the_whole(settings: Settings, remote: RemoteStore) -> None:
+    """select_union runs the entity page's parts as requests of their own, at once: the same rows as the one query."""
+    from kg.views.entity import page_query
+
+    for path in ("id/org/neusoft", "id/article/health", "def/indicator/life-expectancy", "id/period/2025"):
+        text = page_query(settings.base, iri(settings, path).value, 1)
+        whole = remote.select(text)
+        assert whole and bag(remote.select_union(text)) == bag(whole), path

@@ -45,3 +45,19 @@ def with_values(text: str, variable: str, iris: list[ox.NamedNode]) -> str:
         raise ValueError(f"the query has no empty {empty} block")
     terms = " ".join(str(ox.NamedNode(iri.value)) for iri in iris)
     return text.replace(empty, f"VALUES ?{variable} {{ {terms} }}", 1)
+
+
+#: How an app query whose WHERE clause is a UNION of independent parts writes the top-level UNION (alone on a line,
+#: indented by two spaces), so that a store may run the parts at once (kg.store's ``select_union``).
+PART_SEPARATOR = "\n  UNION\n"
+
+
+def union_parts(text: str) -> list[str]:
+    """The parts of such a query, each a query of its own with the same prefixes and projection.
+
+    >>> union_parts("SELECT ?a ?b\\nWHERE {\\n  { ?a ?p ?o }\\n  UNION\\n  { ?b ?p ?o }\\n}\\n")
+    ['SELECT ?a ?b\\nWHERE {\\n  { ?a ?p ?o }\\n}\\n', 'SELECT ?a ?b\\nWHERE {\\n  { ?b ?p ?o }\\n}\\n']
+    """
+    head, where = text.split("WHERE {\n", 1)
+    body, _, tail = where.rpartition("}")
+    return [f"{head}WHERE {{\n{part.rstrip()}\n}}{tail}" for part in body.split(PART_SEPARATOR)]

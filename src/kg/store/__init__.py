@@ -72,6 +72,11 @@ class Store(t.Protocol):
         """Run a SELECT of the app's own; unbound variables are absent from the row dicts."""
         ...
 
+    def select_union(self, query: str) -> list[Row]:
+        """Run a SELECT of the app's own whose WHERE clause is a UNION of independent parts (kg.queries.union_parts):
+        the rows of all parts, in any order. A store may run the parts at once."""
+        ...
+
     def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
         """Run an ASK of the app's own."""
         ...

@@ -27,6 +27,7 @@ import math
 import multiprocessing
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -34,6 +35,7 @@ from kg.config import Settings
 from kg.errors import KgError, QueryTimeout, StoreUnavailable
 from kg.formats import JSON, NTRIPLES
 from kg.queries import query as app_query
+from kg.queries import union_parts
 from kg.store import QueryRequest, QueryResponse, Row, Term
 from kg.store.bindings import bind_values, has_dataset_clause, sparql_term
 from kg.store.client import Dataset, SparqlClient, json_term, load_json, parse_triples
@@ -94,6 +96,13 @@ class RemoteStore:
         names, rows = _rows(doc)
         rows = rows[:limit] if limit is not None else rows
         return [{n: term for n, term in zip(names, row, strict=True) if term is not None} for row in rows]
+
+    def select_union(self, query: str) -> list[Row]:
+        """The parts at once, one HTTP request each: Virtuoso evaluates a UNION's parts one after the other (an entity
+        page's seven: 39-58 ms at 1 M quads), and the slowest part alone takes 14-18 ms."""
+        parts = union_parts(query)
+        with ThreadPoolExecutor(len(parts), thread_name_prefix="kg-union") as pool:
+            return [row for rows in pool.map(self.select, parts) for row in rows]
 
     def ask(self, query: str, bindings: dict[str, Term] | None = None) -> bool:
         doc = self._results_json(ask_as_select(bind_values(query, bindings)), maxrows=1)

@@ -97,7 +97,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     page = max(1, page)
     named = memo(store, "named-graphs", lambda s: s.ask(query("entity_named_graphs", s.base)))
     hub_links = hub_inbound(store).get(iri)
-    rows = store.select(page_query(base, iri, page, named_graphs=named, inbound=hub_links is None))
+    rows = store.select_union(page_query(base, iri, page, named_graphs=named, inbound=hub_links is None))
     parts: dict[str, list[Row]] = {}
     for row in rows:
         parts.setdefault(row["part"].value, []).append(row)
