@@ -3,6 +3,7 @@ must not be shared, bounded; and through real gunicorn, the same bytes as the fi
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 from pathlib import Path
 
@@ -39,6 +40,18 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(pages, "build_entity_page", counting)
     return calls
+
+
+@contextlib.contextmanager
+def observations_app(tmp_path: Path, n: int = 50, **settings: t.Any) -> t.Iterator[tuple[t.Any, Store]]:
+    """An app over ``n`` observation-shaped subjects (3 triples each), and its store, closed at the end."""
+    data = write_observations(tmp_path / "obs.nt", n=n)
+    app = create_app(Settings(data_files=(str(data),), cache_dir=tmp_path, **settings))
+    store = app.extensions["kg.store"]
+    try:
+        yield app, store
+    finally:
+        store.close()
 
 
 def answer_cache(app: t.Any) -> AnswerCache:
@@ -98,11 +111,8 @@ def test_a_conditional_request_reaches_the_view(app: t.Any) -> None:
 
 
 def test_a_repeated_posted_query_runs_once(tmp_path: Path) -> None:
-    settings = Settings(data_files=(str(write_observations(tmp_path / "obs.nt", n=50)),), cache_dir=tmp_path)
-    app = create_app(settings)
-    store = app.extensions["kg.store"]
-    client = app.test_client()
-    try:
+    with observations_app(tmp_path) as (app, store):
+        client = app.test_client()
         first = client.post("/sparql", data={"query": QUERY}, headers={"Accept": "text/csv"})
         assert first.status_code == 200 and store.query_child_pids
         store.stop_query_children()
@@ -115,38 +125,26 @@ def test_a_repeated_posted_query_runs_once(tmp_path: Path) -> None:
         assert raw.get_data() == first.get_data() and store.query_child_pids  # another content type: run
         long = QUERY + " #" + "x" * 70_000  # a body too long to key on passes through, and is answered
         assert client.post("/sparql", data={"query": long}, headers={"Accept": "text/csv"}).status_code == 200
-    finally:
-        store.close()
 
 
 def test_with_no_memory_for_answers_every_request_runs(tmp_path: Path) -> None:
-    settings = Settings(data_files=(str(write_observations(tmp_path / "obs.nt", n=50)),), cache_dir=tmp_path,
-                        response_cache_mb=0)
-    app = create_app(settings)
-    store = app.extensions["kg.store"]
-    client = app.test_client()
-    try:
+    with observations_app(tmp_path, response_cache_mb=0) as (app, store):
+        client = app.test_client()
         first = client.post("/sparql", data={"query": QUERY}, headers={"Accept": "text/csv"})
         store.stop_query_children()
         again = client.post("/sparql", data={"query": QUERY}, headers={"Accept": "text/csv"})
         assert again.get_data() == first.get_data() and store.query_child_pids  # run again
         assert len(answer_cache(app).answers) == 0
-    finally:
-        store.close()
 
 
 def test_the_store_is_bounded_in_bytes(tmp_path: Path) -> None:
-    data = write_observations(tmp_path / "obs.nt", n=200)
-    app = create_app(Settings(data_files=(str(data),), cache_dir=tmp_path, response_cache_mb=1))
-    try:
+    with observations_app(tmp_path, n=200, response_cache_mb=1) as (app, _):
         client = app.test_client()
         for i in range(400):  # 400 answers of 4-8 KiB each: over 2 MiB asked, 1 MiB kept at most
             query = {"query": f"SELECT ?s ?o WHERE {{ ?s ?p ?o }} LIMIT {100 + i}"}
             assert client.get("/sparql", query_string=query, headers={"Accept": "text/csv"}).status_code == 200
         answers = answer_cache(app).answers
         assert 0 < len(answers) < 400 and answers.size <= 2**20
-    finally:
-        app.extensions["kg.store"].close()
 
 
 def test_through_gunicorn_a_repeat_is_the_same_answer() -> None:

@@ -40,7 +40,8 @@ POST_READS = frozenset({"/sparql", "/sparql/"})
 MAX_KEYED_BODY = 64 * 1024
 #: Request headers in every key: all that any kept answer varies on.
 KEYED_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE", "CONTENT_TYPE")
-_VARY_OK = frozenset({"accept", "accept-language", "cookie", "content-type", "accept-encoding"})
+#: The same headers as a ``Vary`` names them: an answer varying on any other is not kept.
+_VARY_OK = frozenset(name.removeprefix("HTTP_").replace("_", "-").lower() for name in KEYED_HEADERS)
 #: Requests that ask for part of an answer, or a comparison: answered by the app.
 PASS_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
                 "HTTP_RANGE", "HTTP_AUTHORIZATION")
@@ -123,6 +124,8 @@ def keepable(status: str, headers: list[tuple[str, str]]) -> bool:
     True
     >>> keepable("200 OK", [("Set-Cookie", "lang=en")]), keepable("503 SERVICE UNAVAILABLE", [])
     (False, False)
+    >>> keepable("200 OK", [("Vary", "Accept-Encoding")])  # not in the key: a replay could be the wrong encoding
+    False
     """
     if not status.startswith("200 "):
         return False

@@ -157,8 +157,8 @@ def handle_query() -> Response:
     default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     # the request as sent decides the answer (the data never changes while served); a repeat of the same request
     # bytes is replayed before the app runs (kg.web.answers)
-    key = (store.data_version(), query, tuple(default_graphs), tuple(named_graphs), accept, format_param)
-    etag = etag_of(*key, settings.max_rows, settings.max_bytes)
+    etag = etag_of(store.data_version(), query, tuple(default_graphs), tuple(named_graphs), accept, format_param,
+                   settings.max_rows, settings.max_bytes)
     if (response := not_modified(etag)) is not None:
         return response
     prepared = prepare_query(query, settings, store=store, accept=accept, format_param=format_param,
