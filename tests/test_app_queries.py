@@ -6,6 +6,8 @@ embedded store of the built-in graph, so a query that stops matching the data fa
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -45,7 +47,7 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
     out: dict[str, ox.NamedNode | ox.Literal] = {}
     header = "".join(line for line in text.splitlines() if line.startswith("#"))
     for variable, value in BINDINGS.items():
-        if f"?{variable}" not in header or variable in VALUES_QUERIES.values() and name in VALUES_QUERIES:
+        if not re.search(rf"\?{variable}\b", header) or variable in VALUES_QUERIES.values() and name in VALUES_QUERIES:
             continue
         if value is None:
             out[variable] = ox.Literal(base)
