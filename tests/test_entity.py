@@ -353,38 +353,3 @@ def test_the_page_query_splits_into_parts_that_answer_like_the_whole(store: Stor
     whole = store.select(text)
     assert whole and bag([row for part in parts for row in store.select(part)]) == bag(whole)
 
-
-def test_observation_attributes_widen_to_one_row_each_with_every_measure_and_mark():
-    """The page query reads an observation as ``?attr ?value`` rows; the page shows one row per observation with
-    the first value of each single-valued attribute, every measure and interpretation mark, and no observation that
-    lacks a dimension, its value or its unit."""
-    import pyoxigraph as ox
-
-    from kg.namespaces import CANONICAL_BASE
-    from kg.views.observations import ATTRIBUTES, observation_rows, widen
-
-    base = "http://127.0.0.1:5000/"
-    own = {key: ox.NamedNode(str(iri).replace(CANONICAL_BASE, base)) for key, iri in ATTRIBUTES.items()}
-
-    def rows(obs: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> list[dict]:
-        node = ox.NamedNode(base + "id/obs/" + obs)
-        return [{"obs": node, "attr": own[key], "value": v} for key, vs in values.items() for v in vs]
-
-    iri = lambda path: ox.NamedNode(base + path)  # noqa: E731
-    complete = {"indicator": [iri("def/indicator/x")], "kind": [iri("def/value-kind/reached")],
-                "value": [ox.Literal("82.45", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))],
-                "unit": [iri("def/unit/year")], "period": [iri("id/period/2025")], "area": [iri("id/place/dalian")],
-                "measures": [iri("def/indicator/a"), iri("def/indicator/b")],
-                "interp": [iri("def/interpretation/p"), iri("def/interpretation/q")],
-                "quote": [ox.Literal("人均预期寿命达到82.45岁", language="zh")]}
-    lacking = {k: v for k, v in complete.items() if k != "area"}
-    flat = rows("one", complete) + rows("two", lacking) + rows("one", {"kind": [iri("def/value-kind/target")]})
-    flat.append({"obs": iri("id/obs/one"), "attr": iri("def/ontology#other"), "value": ox.Literal("x")})
-    wide = widen(flat, base)
-    assert {r["obs"].value for r in wide} == {base + "id/obs/one"}
-    assert wide[0]["kind"] == iri("def/value-kind/reached")  # the first value of a single-valued attribute
-    shown = observation_rows(wide, "en", base, {}, {})
-    assert len(shown) == 1
-    assert [m.iri for m in shown[0].measures] == [base + "def/indicator/a", base + "def/indicator/b"]
-    assert [m.iri for m in shown[0].interpretations] == [base + "def/interpretation/p", base + "def/interpretation/q"]
-    assert shown[0].quote == "人均预期寿命达到82.45岁" and shown[0].number is not None

@@ -23,7 +23,7 @@ from kg.views.figures import KeyFigure, key_figures
 from kg.views.hubs import hub_inbound
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
-from kg.views.observations import ObservationRow, article_href, observation_rows, widen
+from kg.views.observations import ObservationRow, article_href, observation_rows
 from kg.views.statements import Builder, Source, Statements, inverses_for
 from kg.views.units import units_for
 
@@ -106,7 +106,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     out_rows = with_inferred(parts.get("out", []), base + "data/inferred")
     if not out_rows:
         return None
-    obs_rows = widen(parts.get("obs", []), base)
+    obs_rows = parts.get("obs", [])
     labels = labels_for(store)  # the label table of the data version, shared with search and listings
     units = units_for(store, labels)
     observations = observation_rows(obs_rows, lang, base, labels, units, OBSERVATION_PAGE)

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from kg.namespaces import DKG, PROV, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, rebase
-from kg.store import Row, Term
+from kg.store import Row
 from kg.views.labels import Label, Labels, Link, choose_label, local_path, make_link, quote_anchor, short_name
 from kg.views.units import Unit, format_value, number_text, unit_text
 
@@ -76,47 +75,6 @@ def article_href(article_path: str, anchor: str) -> str:
 def key_of(iri: str) -> str:
     """The last path segment of an IRI ("…/def/value-kind/reached" → "reached")."""
     return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-#: The page query's observation attributes (part "obs": ?obs ?attr ?value) under the canonical base, by the key
-#: each row has once widened.
-ATTRIBUTES = {
-    "indicator": DKG.indicator, "kind": DKG.valueKind, "value": SDMX_MEASURE.obsValue,
-    "unit": SDMX_ATTRIBUTE.unitMeasure, "period": SDMX_DIMENSION.refPeriod, "area": SDMX_DIMENSION.refArea,
-    "verbatim": DKG.verbatimValue, "qualifier": DKG.qualifier, "quote": DKG.quote, "article": PROV.wasQuotedFrom,
-    "measures": DKG.measures, "interp": DKG.interpretation, "org": DKG.responsibleOrganization,
-}
-#: What every observation has (Data Cube IC-1/IC-11, the SHACL shapes): one without them all is not shown.
-REQUIRED = ("indicator", "kind", "value", "unit", "period", "area")
-#: Attributes an observation may have several values of: a widened row more for each further value.
-MULTIPLE = ("measures", "interp")
-
-
-def widen(rows: list[Row], base: str) -> list[Row]:
-    """The page query's ``?obs ?attr ?value`` rows as one row per observation (keys as :data:`ATTRIBUTES`; the first
-    value of a single-valued attribute), then a row more per further value of a :data:`MULTIPLE` one, in the order
-    the observations came.
-
-    >>> import pyoxigraph as ox
-    >>> o = ox.NamedNode("http://x/o")
-    >>> flat = [{"obs": o, "attr": ox.NamedNode(SDMX_MEASURE.obsValue), "value": ox.Literal("3")}]
-    >>> widen(flat, "https://w3id.org/dalian-kg/")  # no indicator, kind, unit, period or area: not shown
-    []
-    """
-    keys = {rebase(str(iri), base): key for key, iri in ATTRIBUTES.items()}
-    found: dict[str, dict[str, list[Term]]] = {}
-    for row in rows:
-        key = keys.get(row["attr"].value)
-        if key is not None:
-            values = found.setdefault(row["obs"].value, {"obs": [row["obs"]]}).setdefault(key, [])
-            if row["value"] not in values:
-                values.append(row["value"])
-    out: list[Row] = []
-    for values in found.values():
-        if all(key in values for key in REQUIRED):
-            out.append({key: terms[0] for key, terms in values.items()})
-            out.extend({"obs": values["obs"][0], key: term} for key in MULTIPLE for term in values.get(key, [])[1:])
-    return out
 
 
 def observation_rows(rows: list[Row], lang: str, base: str, labels: Labels, units: dict[str, Unit],
