@@ -208,3 +208,27 @@ def test_a_failed_build_leaves_no_store(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="cannot build the on-disk store"):
         embedded_store(settings_for("disk", tmp_path / "cache", broken))
     assert list((tmp_path / "cache" / "stores").iterdir()) == []
+
+
+def test_a_data_file_is_hashed_again_only_when_it_changed(tmp_path: Path) -> None:
+    """The disk mode's start-up reads a file's digest from its record while the file is the same file with the same
+    size and times; any change to it, even one that keeps its size and sets its mtime back, is hashed again."""
+    import hashlib
+
+    from kg.store.disk import file_digest
+
+    data, record = tmp_path / "d.nt", tmp_path / "digests.json"
+    data.write_text('<http://x/a> <http://x/p> "1" .\n', encoding="utf-8")
+    assert file_digest(data, record) == hashlib.sha256(data.read_bytes()).hexdigest()
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    kept[str(data.resolve())]["sha256"] = "f" * 64  # only a record that is believed can answer this
+    record.write_text(json.dumps(kept), encoding="utf-8")
+    assert file_digest(data, record) == "f" * 64
+    before = data.stat()
+    time.sleep(0.01)
+    data.write_text('<http://x/a> <http://x/p> "2" .\n', encoding="utf-8")  # same size
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime set back; ctime cannot be
+    assert file_digest(data, record) == hashlib.sha256(data.read_bytes()).hexdigest()
+    record.write_text("not json", encoding="utf-8")  # a damaged record: hashed again, and rewritten
+    assert file_digest(data, record) == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert json.loads(record.read_text(encoding="utf-8"))

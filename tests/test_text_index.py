@@ -15,11 +15,12 @@ from kg.config import Settings
 from kg.errors import QueryError, QueryRefused
 from kg.namespaces import CANONICAL_BASE
 from kg.queries import query
-from kg.sparql import textindex
+from kg.sparql import textrows
 from kg.sparql.guard import check_query
 from kg.sparql.request import prepare_query
-from kg.sparql.textindex import TextIndex, build_text_index, label_rows, text_index, type_rows
+from kg.sparql.textindex import TextIndex, build_text_index, text_index
 from kg.sparql.textkeys import fold
+from kg.sparql.textrows import label_rows, type_rows
 from kg.store import Store
 from kg.store.remote import RemoteStore
 from virtuoso import virtuoso_server
@@ -69,9 +70,9 @@ def test_names_read_in_parts_are_the_same_names(store: Store) -> None:
     def rows(found: list) -> list[tuple[str, str]]:
         return sorted((r["s"].value, str(r["label"])) for r in found)
 
-    whole = rows(textindex._part(store, "text_labels", 0, 0x10000, None))
+    whole = rows(textrows._part(store, "text_labels", 0, 0x10000, None))
     parts = [row for low, high in ((0, 0x4000), (0x4000, 0xC000), (0xC000, 0x10000))
-             for row in textindex._part(store, "text_labels", low, high, 150)]  # small: each range split again
+             for row in textrows._part(store, "text_labels", low, high, 150)]  # small: each range split again
     assert rows(parts) == whole and len(whole) > 2000 and len(label_rows(store)) == len(whole)
 
 
@@ -79,8 +80,8 @@ def test_names_read_in_parts_are_the_same_names(store: Store) -> None:
 def test_a_store_that_cuts_answers_short_is_read_in_parts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Virtuoso that answers at most 500 rows (ResultSetMaxRows): the names are read in parts, all of them."""
     monkeypatch.setenv("RESULT_SET_MAX_ROWS", "500")
-    monkeypatch.setattr(textindex, "PAGE", 300)
-    monkeypatch.setattr(textindex, "MOST_ROWS", 400)
+    monkeypatch.setattr(textrows, "PAGE", 300)
+    monkeypatch.setattr(textrows, "MOST_ROWS", 400)
     with virtuoso_server() as virtuoso:
         remote = RemoteStore(Settings(store_url=virtuoso.url))
         assert len(remote.select(query("text_labels", remote.base), {"lo": ox.Literal("0000"),
@@ -123,6 +124,24 @@ def test_the_index_finds_what_a_scan_finds_in_the_same_order() -> None:
 
             scan = sorted(r for e in index.entries.values() if (r := rank(e)) is not None)[:limit]
             assert [rank(hit.entry) for hit in index.find(text, limit=limit)] == scan, (names, text, limit)
+
+
+def test_the_index_kept_on_disk_reads_back_the_same(index: TextIndex) -> None:
+    """kg.store.memo pickles the index (as columns, kg.sparql.textindex.TextIndex.__reduce__): read back, it holds
+    the same entries and keys, each key one string shared with its entry, and answers every search alike."""
+    import pickle
+
+    back = pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    fields = ("iri", "zh", "en", "types", "keys", "local")
+    assert [[getattr(e, f) for f in fields] for e in back.entries.values()] == [
+        [getattr(e, f) for f in fields] for e in index.entries.values()]
+    assert back.keys == index.keys and back.postings == index.postings and back.from_length == index.from_length
+    assert [e.iri for e in back.key_entry] == [e.iri for e in index.key_entry]
+    assert all(any(k is key for k in e.keys) for key, e in zip(back.keys, back.key_entry, strict=True))
+    for text in ("东软", "Neusoft", "dongruan", "民", "life expectancy", "zzzz"):
+        assert [(h.entry.iri, h.key, h.score) for h in back.find(text, limit=20)] == [
+            (h.entry.iri, h.key, h.score) for h in index.find(text, limit=20)]
+        assert [e.iri for e in back.similar(text)] == [e.iri for e in index.similar(text)]
 
 
 def test_near_misses_share_bigrams(index: TextIndex) -> None:

@@ -15,7 +15,6 @@ in key-length order a scan stops as soon as ``limit`` entries are found.
 from __future__ import annotations
 
 import heapq
-import logging
 import typing as t
 from array import array
 from bisect import bisect_left
@@ -23,18 +22,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-import pyoxigraph as ox
-
-from kg.queries import query
 from kg.sparql.textkeys import END, HAN, START, fold, key_grams, needle_grams, pinyin_key, score_of
-from kg.store import Row, Store
+from kg.sparql.textrows import Name, label_rows, type_rows
+from kg.store import Store
 from kg.store.memo import memo
 
-#: Rows read per query from a store that caps the rows of one answer (Virtuoso here at 100,000), and the most rows
-#: one part may return before it is split. Each part is a scan (1 M triples: about 1 s), so parts are as large as
-#: the cap allows.
-PAGE, MOST_ROWS = 75_000, 95_000
-log = logging.getLogger(__name__)
 #: Candidates checked per step of a scan (between checks of whether enough entries were found).
 CHUNK = 512
 
@@ -121,6 +113,16 @@ class TextIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def __reduce__(self) -> tuple[t.Any, ...]:
+        """Pickled as columns, the keys first (kg.store.memo keeps the index on disk): 86,000 entries pickled as
+        objects took 0.39 s of a 1 M-triple start-up to read, as columns 0.1 s; and the keys come back in memory in
+        key order, the order scans read them."""
+        entries = list(self.entries.values())
+        number = {id(entry): n for n, entry in enumerate(entries)}
+        columns = tuple([getattr(e, name) for e in entries] for name in ("iri", "zh", "en", "types", "keys", "local"))
+        owners = array("I", (number[id(entry)] for entry in self.key_entry))
+        return _restored, (self.keys, columns, owners, self.postings, self.from_length)
 
     def find(self, text: str, *, limit: int = 100, accept: Accept | None = None) -> list[Hit]:
         """The ``limit`` best entries with a key containing ``text`` (case-insensitive; white space is also tried
@@ -211,7 +213,18 @@ class TextIndex:
         return list(out.values())
 
 
-Name = tuple[str, str, str]  # (IRI, name, language)
+def _restored(keys: list[str], columns: tuple[list[t.Any], ...], owners: array, postings: dict[str, array],
+              from_length: list[int]) -> TextIndex:
+    """A :class:`TextIndex` from its pickled columns (:meth:`TextIndex.__reduce__`), without building it again."""
+    index = TextIndex.__new__(TextIndex)
+    entries = [Entry(*values) for values in zip(*columns, strict=True)]
+    index.entries = {entry.iri: entry for entry in entries}
+    index.keys, index.key_entry = keys, [entries[n] for n in owners]
+    index.postings, index.vocabulary = postings, sorted(postings)
+    index.longest, index.from_length = (len(keys[-1]) if keys else 0), from_length
+    return index
+
+
 
 
 def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple[str, str]] = ()) -> TextIndex:
@@ -237,50 +250,6 @@ def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple
         entries[iri] = Entry(iri, labels.get("zh", ""), labels.get("en", ""), shared.setdefault(frozen, frozen),
                              tuple(sorted(k for k in keys if k)), iri.startswith(base))
     return TextIndex(entries)
-
-
-def label_rows(store: Store) -> list[Name]:
-    """Every name of every IRI of ``store`` (kg/queries/text_labels.rq)."""
-    return [(r["s"].value, r["label"].value, getattr(r["label"], "language", None) or "")
-            for r in read_all(store, "text_labels")]
-
-
-def type_rows(store: Store) -> list[tuple[str, str]]:
-    """The asserted types of every IRI of ``store`` (kg/queries/text_types.rq)."""
-    return [(r["s"].value, r["type"].value) for r in read_all(store, "text_types")]
-
-
-def read_all(store: Store, name: str) -> list[Row]:
-    """Every row of the app query ``name`` (with its ``name_count``): in one query when the store answers it whole;
-    from a store that cut the answer short (a remote store caps the rows of an answer, Virtuoso here at 100,000) in
-    parts of about :data:`PAGE` rows — ranges of the IRIs' MD5, deterministic without ORDER BY (which Virtuoso caps
-    too) — a part split again if it returns more than :data:`MOST_ROWS`."""
-    count = store.select(query(name + "_count", store.base))
-    expected = int(count[0]["n"].value) if count else 0
-    rows = _part(store, name, 0, 0x10000, None)
-    if len(rows) >= expected:
-        return rows
-    parts = max(1, -(-expected // PAGE))
-    bounds = [i * 0x10000 // parts for i in range(parts)] + [0x10000]
-    rows = [row for low, high in zip(bounds, bounds[1:], strict=False)
-            for row in _part(store, name, low, high, MOST_ROWS)]
-    if len(rows) < expected:
-        log.warning("the text index read %d of %d rows of %s: does the store cap an answer below %d rows?",
-                    len(rows), expected, name, MOST_ROWS + 1)
-    return rows
-
-
-def _part(store: Store, name: str, low: int, high: int, most: int | None) -> list[Row]:
-    """The rows of the IRIs whose MD5 starts in [low, high) (four hex digits), split while over ``most`` rows."""
-    def hex4(n: int) -> ox.Literal:
-        return ox.Literal("g" if n >= 0x10000 else f"{n:04x}")  # "g" sorts after every hex digit
-
-    limit = None if most is None else most + 1
-    rows = store.select(query(name, store.base), {"lo": hex4(low), "hi": hex4(high)}, limit=limit)
-    if most is not None and len(rows) > most and high - low > 1:
-        middle = (low + high) // 2
-        return _part(store, name, low, middle, most) + _part(store, name, middle, high, most)
-    return rows
 
 
 def text_index(store: Store) -> TextIndex:

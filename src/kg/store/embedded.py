@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.formats import rdf_format_for
 from kg.store import QueryRequest, QueryResponse, Row, Term
-from kg.store.disk import DiskStore, Source, build_disk_store, store_key
+from kg.store.disk import DiskStore, Source, build_disk_store, data_version, store_key
 from kg.store.executor import StoreSource, resolve_store, run_job
 from kg.store.pool import ExecutorPool
 
@@ -77,16 +77,16 @@ class EmbeddedStore:
             raise ValueError("an embedded store needs the files it serves")
         sources = sources_for(files)
         if chosen_mode(settings, files) == "disk":
-            version, key = store_key(sources)
+            version, key = store_key(sources, settings.cache_dir / "digests.json")
             directory = build_disk_store(sources, settings.cache_dir / "stores" / key)
             return cls(DiskStore(directory), base=settings.base, version=version, settings=settings)
         store = ox.Store()
-        digest = hashlib.sha256()
+        digests = []
         for source in sources:
             data = source.path.read_bytes()
-            digest.update(data)
+            digests.append(hashlib.sha256(data).hexdigest())
             store.bulk_load(data, source.format, base_iri=source.base_iri)
-        return cls(store, base=settings.base, version=digest.hexdigest()[:16], settings=settings)
+        return cls(store, base=settings.base, version=data_version(digests), settings=settings)
 
     @property
     def query_child_pids(self) -> list[int]:
