@@ -9,6 +9,7 @@ latency percentiles in µs), so no text output is scraped. Latency is measured w
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -62,8 +63,10 @@ def _lua_string(text: str) -> str:
     return '"' + text + '"'
 
 
-def lua_script(requests: list[Request]) -> str:
-    """A wrk script sending ``requests`` in rotation (each thread starts at its own offset)."""
+def lua_script(requests: list[Request], run: str = "") -> str:
+    """A wrk script sending ``requests`` in rotation (each thread starts at its own offset); a unique request's tag
+    starts with ``run`` (a nonce per wrk run: the tags of two runs against the same server must differ too, or the
+    second run replays the first one's answers)."""
     rows = []
     for r in requests:
         headers = f'{{["Accept"] = {_lua_string(r.accept)}'
@@ -79,7 +82,7 @@ def lua_script(requests: list[Request]) -> str:
             "thread:set('thread_no', made) end\n"
             "init = function(args) i = tonumber(offset) or 0 end\n"
             "request = function()\n  i = i + 1\n  local r = reqs[(i % n) + 1]\n  local path, body = r[2], r[4]\n"
-            "  local tag = tostring(thread_no) .. '-' .. i\n"
+            f"  local tag = {_lua_string(run)} .. tostring(thread_no) .. '-' .. i\n"
             "  if r[5] and body then body = body .. '%0A%23+kgbench+' .. tag\n"
             "  elseif r[5] then path = path .. r[6] .. 'kgbench=' .. tag end\n"
             "  return wrk.format(r[1], path, r[3], body)\nend\n" + DONE)
@@ -122,7 +125,7 @@ def run_wrk(base_url: str, requests: list[Request], *, connections: int = 1, dur
     ``max_duration`` s) while fewer than ``min_requests`` complete."""
     threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(lua_script(requests))
+        handle.write(lua_script(requests, secrets.token_hex(4) + "-"))
         script = Path(handle.name)
     try:
         while True:

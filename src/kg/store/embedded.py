@@ -24,8 +24,8 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.formats import rdf_format_for
 from kg.store import QueryRequest, QueryResponse, Row, Term
+from kg.store.child import StoreSource, resolve_store, run_job
 from kg.store.disk import DiskStore, Source, build_disk_store, data_version, store_key
-from kg.store.executor import StoreSource, resolve_store, run_job
 from kg.store.pool import ExecutorPool
 
 STORE_MODES = ("auto", "memory", "disk")

@@ -2,21 +2,26 @@
 
 pyoxigraph cannot cancel a running query and ignores signals while it runs (reference/engines.md), so the
 only way to stop one is to kill the process running it. Each serving process (a gunicorn worker, or the
-Flask test client's process) lazily forks ONE persistent child that shares the loaded store copy-on-write,
-receives jobs over a pipe, runs them, serialises the result to bytes and sends them back. The parent waits
-at most ``timeout`` seconds; past that it SIGKILLs and reaps the child, raises :class:`QueryTimeout` (503), and
-forks a fresh child on the next job. The parent's store is never touched by user queries. The child is
-recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system, and it dies with its
-parent (``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
+Flask test client's process) lazily forks ONE persistent child (kg.store.child) that shares the loaded store
+copy-on-write, receives jobs over a pipe, runs them, serialises the result to bytes and sends them back. The parent
+waits at most ``timeout`` seconds; past that it SIGKILLs the child, raises :class:`QueryTimeout` (503), and forks a
+fresh child on the next job. The parent's store is never touched by user queries. The child dies with its parent
+(``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
+
+The child is recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system. Its successor
+is forked once the child has done :data:`SPARE_AT` of them, and takes over when it says it is ready: the sandbox and
+opening an on-disk store happen while the old child still serves. A start cost the job that found the child worn
+out 20-45 ms at 1 M quads (every 500th query); now the fork alone, 3-8 ms, falls on one job. A job waits for a start
+only when there is no ready child at all (the first job, after a kill), or when the old child has done twice
+``max_jobs`` while its successor is still not ready.
 
 An on-disk (RocksDB) store must not be used through a handle opened in another process, so the executor can
-be given a callable instead of a store: the child calls it on each job to get a handle of its own.
+be given a callable instead of a store: the child calls it to get a handle of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
 import signal
@@ -27,124 +32,15 @@ from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 
-import pyoxigraph as ox
-
 from kg.errors import KgError, QueryError, QueryTimeout, StoreUnavailable
 from kg.store import QueryRequest, QueryResponse
-from kg.store.results import write_result
-from kg.store.sandbox import isolate_network, limit_memory, sandbox_available
+from kg.store.child import READY, Confinement, StoreSource, child_main
+from kg.store.sandbox import sandbox_available
 
 log = logging.getLogger(__name__)
 
-_PR_SET_PDEATHSIG = 1
-#: How much less CPU priority a query child has than the server that forked it.
-QUERY_NICENESS = 10
-_RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD", "SIGTTIN",
-                  "SIGTTOU", "SIGALRM", "SIGABRT")
-
-
-#: A store, or a callable that returns this process's handle to it (on-disk stores open one per process).
-StoreSource = ox.Store | t.Callable[[], ox.Store]
-
-
-def resolve_store(source: StoreSource) -> ox.Store:
-    """The store to query in this process (calls ``source`` unless it is a store already)."""
-    return source if isinstance(source, ox.Store) else source()
-
-
-def _named(uri: str) -> ox.NamedNode:
-    try:
-        return ox.NamedNode(uri)
-    except ValueError:
-        raise QueryError(f"invalid graph IRI {uri!r}") from None
-
-
-def query_options(job: QueryRequest) -> dict[str, t.Any]:
-    """pyoxigraph ``Store.query`` keywords for the job's dataset (protocol graphs > FROM > union default)."""
-    options: dict[str, t.Any] = {"base_iri": job.base_iri or None}
-    if job.default_graph_uris or job.named_graph_uris:
-        options["default_graph"] = [_named(u) for u in job.default_graph_uris]
-        options["named_graphs"] = [_named(u) for u in job.named_graph_uris]
-    elif not job.has_dataset_clause:
-        options["use_default_graph_as_union"] = True
-    return options
-
-
-def syntax_message(exc: SyntaxError, *, limit: int = 240) -> str:
-    """pyoxigraph's message ("error at 2:9: expected one of ...") shortened for an HTTP answer.
-
-    >>> syntax_message(SyntaxError("error at 1:5: expected one of " + "x, " * 200))[:40]
-    'SPARQL syntax error at 1:5: expected one'
-    >>> syntax_message(SyntaxError("error at 1:5: expected one of " + "x, " * 200))[-3:]
-    ', …'
-    """
-    text = " ".join(str(exc).split())
-    text = text if text.startswith("error at") else f"error: {text}"
-    return "SPARQL syntax " + (text if len(text) <= limit else text[:limit].rstrip() + " …")
-
-
-def run_job(store: ox.Store, job: QueryRequest) -> QueryResponse:
-    """Run ``job`` on ``store`` in this process and serialise the result (stopping at ``max_rows``).
-
-    :raises QueryError: syntax error (message with line:column) or an evaluation error.
-    """
-    try:
-        result = store.query(job.query, **query_options(job))
-        return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes)
-    except SyntaxError as exc:
-        raise QueryError(syntax_message(exc)) from None
-    except OSError as exc:
-        raise StoreUnavailable(f"the query failed while reading or calling out: {exc}") from None
-    except KgError:
-        raise
-    except Exception as exc:  # an engine error about this query, not a bug of ours
-        raise QueryError(f"the query could not be evaluated: {exc}") from None
-
-
-def _child_main(conn: Connection, store: StoreSource, parent: int, confinement: Confinement) -> t.NoReturn:
-    """The child's loop: receive a QueryRequest, answer ("ok", QueryResponse) or ("error", status, message)."""
-    for name in _RESET_SIGNALS:
-        with contextlib.suppress(AttributeError, OSError, ValueError):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(0)
-    try:
-        if confinement.stderr is not None:
-            os.dup2(confinement.stderr, 2)  # the engine's last words (abort messages) for the parent to read
-        if confinement.isolate:
-            isolate_network()  # no interface but a loopback that is down: no connection can leave
-        if confinement.memory_limit:
-            limit_memory(confinement.memory_limit)
-        os.nice(QUERY_NICENESS)  # pages and cheap requests get the CPU before a user's long query
-    except BaseException:
-        os._exit(3)  # never serve a query unconfined when confinement was asked for
-    try:
-        while True:
-            try:
-                job = conn.recv()
-            except (EOFError, OSError):
-                os._exit(0)
-            try:
-                reply: tuple[t.Any, ...] = ("ok", run_job(resolve_store(store), job))
-            except KgError as exc:
-                reply = ("error", exc.status, str(exc))
-            conn.send(reply)
-    except BaseException:  # never let the child fall back into the server's code
-        os._exit(1)
-    os._exit(0)
-
-
-@dataclass(frozen=True)
-class Confinement:
-    """How a query child is confined (kg.store.sandbox): its own network namespace, an address-space limit."""
-
-    isolate: bool = True
-    #: Bytes of address space a child may add to what it inherits (None: no limit).
-    memory_limit: int | None = None
-    #: File descriptor the child's stderr goes to (set by the executor).
-    stderr: int | None = None
+#: Share of ``max_jobs`` after which a child's successor is forked in the background.
+SPARE_AT = 0.9
 
 
 class QueryMemoryExceeded(StoreUnavailable):
@@ -153,6 +49,37 @@ class QueryMemoryExceeded(StoreUnavailable):
 
 class QueryTooDeep(QueryError):
     """The engine's stack overflowed on the query's nesting: 400."""
+
+
+@dataclass(eq=False)
+class _Child:
+    """One forked query child: its PID, the parent's end of its pipe, the file its stderr goes to."""
+
+    pid: int
+    conn: Connection
+    stderr: t.IO[bytes]
+    jobs: int = 0
+    ready: bool = False
+    dead: bool = False
+
+    def said_ready(self, wait: float = 0.0) -> bool:
+        """Whether it has said :data:`READY` (waiting up to ``wait`` s for it); False while it starts, or when it
+        died first (then ``dead``)."""
+        if not self.ready and not self.dead:
+            try:
+                if self.conn.poll(wait):
+                    self.ready = self.conn.recv() == READY
+                    self.dead = not self.ready
+            except (EOFError, OSError):
+                self.dead = True
+        return self.ready
+
+    def exited(self) -> bool:
+        """Whether it has exited (then reaped here); a child can die between jobs (the kernel's OOM killer)."""
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) != (0, 0)
+        except ChildProcessError:
+            return True
 
 
 class Executor:
@@ -169,29 +96,31 @@ class Executor:
         self._max_jobs = max_jobs
         self._isolate = isolate
         self._memory_limit = memory_limit
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the executor
-        self._lock = threading.Lock()
         self._owner = os.getpid()
-        self._pid: int | None = None
-        self._conn: Connection | None = None
-        self._jobs = 0
+        self._lock = threading.Lock()
+        self._child: _Child | None = None
+        self._spare: _Child | None = None
+        self._retired: list[int] = []
+        self._last: _Child | None = None  # the last child retired: its stderr tells why it died
 
     @property
     def child_pid(self) -> int | None:
         """PID of the current child (None before the first job or after a kill)."""
-        return self._pid
+        return self._child.pid if self._child is not None else None
 
     def _forget_inherited(self) -> None:
-        """After a fork (gunicorn worker from the preloaded master), the old child is not ours: drop it."""
+        """After a fork (gunicorn worker from the preloaded master), the old children are not ours: drop them."""
         if os.getpid() != self._owner:
-            if self._conn is not None:
-                with contextlib.suppress(OSError):
-                    self._conn.close()
-            self._pid, self._conn, self._jobs = None, None, 0
+            for child in (self._child, self._spare):
+                if child is not None:
+                    with contextlib.suppress(OSError):
+                        child.conn.close()
+            self._child = self._spare = None
+            self._retired = []
             self._owner = os.getpid()
             self._lock = threading.Lock()
 
-    def _confinement(self) -> Confinement:
+    def _confinement(self, stderr: t.IO[bytes]) -> Confinement:
         isolate = self._isolate
         if isolate is not False:
             available, why = sandbox_available()
@@ -200,37 +129,76 @@ class Executor:
             if not available:
                 log.warning("query children run WITHOUT network isolation: %s", why)
             isolate = available
-        self._stderr.seek(0)
-        self._stderr.truncate()
-        return Confinement(bool(isolate), self._memory_limit, self._stderr.fileno())
+        return Confinement(bool(isolate), self._memory_limit, stderr.fileno())
 
     def last_words(self) -> str:
-        """What the last child wrote to stderr before it died (the engine's abort message)."""
-        self._stderr.seek(0)
-        return self._stderr.read(65536).decode("utf-8", "replace")
+        """What the current (or last) child wrote to stderr before it died (the engine's abort message)."""
+        child = self._child or self._last
+        if child is None:
+            return ""
+        child.stderr.seek(0)
+        return child.stderr.read(65536).decode("utf-8", "replace")
 
-    def _start(self) -> None:
-        confinement = self._confinement()
+    def _fork(self) -> _Child:
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the child is retired
+        confinement = self._confinement(stderr)
         parent_end, child_end = Pipe(duplex=True)
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             parent_end.close()
-            _child_main(child_end, self._store, parent, confinement)
+            child_main(child_end, self._store, parent, confinement)
         child_end.close()
-        self._pid, self._conn, self._jobs = pid, parent_end, 0
+        return _Child(pid, parent_end, stderr)
+
+    def _retire(self, child: _Child | None) -> None:
+        """SIGKILL ``child``; it is reaped later, off the request's path (safe to call with None)."""
+        if child is None:
+            return
+        with contextlib.suppress(OSError):
+            child.conn.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+        self._retired.append(child.pid)
+        self._last = child
+
+    def _reap(self, block: bool = False) -> None:
+        for pid in list(self._retired):
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, 0 if block else os.WNOHANG)[0] == 0:
+                    continue
+            self._retired.remove(pid)
+
+    def _current(self, timeout: float) -> _Child:
+        """The child to give the next job: a worn-out one serves on until its spare is ready (a spare that died is
+        forked again), for at most twice ``max_jobs``; then, or when there is no child, a job waits for a start."""
+        for gone in [c for c in (self._child, self._spare) if c is not None and c.exited()]:
+            self._retire(gone)
+            self._child, self._spare = (None if c is gone else c for c in (self._child, self._spare))
+        child, spare = self._child, self._spare
+        if child is not None and child.jobs < self._max_jobs:
+            return child
+        if child is not None and child.jobs < 2 * self._max_jobs:
+            if spare is not None and not spare.said_ready() and spare.dead:
+                self._retire(spare)
+                self._spare = spare = None  # run() forks another
+            if spare is None or not spare.ready:
+                return child  # its successor is still starting: the old child serves a little longer
+        self._retire(child)
+        self._child = self._spare = None
+        if spare is None or not spare.said_ready(timeout):
+            self._retire(spare)
+            spare = self._fork()
+            if not spare.said_ready(timeout):
+                self._retire(spare)
+                raise self._death_cause()
+        self._child = spare
+        return spare
 
     def _stop(self) -> None:
-        """SIGKILL and reap the child, close the pipe (safe to call when there is none)."""
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.close()
-        if self._pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-        self._pid, self._conn = None, None
+        """Kill the current child (a time-out or a broken pipe): the next job gets a fresh one."""
+        self._retire(self._child)
+        self._child = None
 
     def run(self, job: QueryRequest, *, timeout: float) -> QueryResponse:
         """Run ``job`` in the child; past ``timeout`` seconds kill it and raise :class:`QueryTimeout`.
@@ -241,14 +209,15 @@ class Executor:
         """
         self._forget_inherited()
         with self._lock:
-            if self._pid is None or self._jobs >= self._max_jobs:
-                self._stop()
-                self._start()
-            assert self._conn is not None
-            self._jobs += 1
+            self._reap()
+            child = self._current(timeout)
+            child.jobs += 1
+            if child.jobs >= SPARE_AT * self._max_jobs and self._spare is None:
+                # forked here, not in a thread of its own: a child dies with the thread that forked it (PDEATHSIG)
+                self._spare = self._fork()
             try:
-                self._conn.send(job)
-                ready = self._conn.poll(timeout)
+                child.conn.send(job)
+                ready = child.conn.poll(timeout)
             except OSError:
                 self._stop()
                 raise StoreUnavailable("the query engine stopped unexpectedly; please retry") from None
@@ -256,7 +225,7 @@ class Executor:
                 self._stop()
                 raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
             try:
-                reply = self._conn.recv()
+                reply = child.conn.recv()
             except (EOFError, OSError):
                 self._stop()
                 raise self._death_cause() from None
@@ -277,7 +246,10 @@ class Executor:
         return StoreUnavailable("the query engine stopped unexpectedly; please retry")
 
     def close(self) -> None:
-        """Stop the child, if this process started it."""
+        """Stop the children, if this process started them."""
         if os.getpid() == self._owner:
             with self._lock:
                 self._stop()
+                self._retire(self._spare)
+                self._spare = None
+                self._reap(block=True)

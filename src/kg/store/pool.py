@@ -12,7 +12,8 @@ import os
 import threading
 
 from kg.store import QueryRequest, QueryResponse
-from kg.store.executor import Executor, StoreSource
+from kg.store.child import StoreSource
+from kg.store.executor import Executor
 
 
 class ExecutorPool:
