@@ -208,7 +208,7 @@ def _ontology_terms(store: Store, lang: str) -> tuple[list[Term], list[Term]]:
     base = store.base
     kinds: dict[str, list[str]] = {}
     facts: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
-    for row in store.select(query("ontology_terms", base)):
+    for row in store.select_union(query("ontology_terms", base)):
         iri = row["term"].value
         if "kind" in row:
             kinds.setdefault(iri, []).append(row["kind"].value)
