@@ -96,3 +96,34 @@ def test_after_a_child_died_the_next_job_gets_a_fresh_one(store: ox.Store) -> No
     killed(first)  # between jobs (the kernel's OOM killer): the next job gets a fresh child, not an error
     assert executor.run(ASK, timeout=10).body and executor.child_pid not in (None, first)
     executor.close()
+
+
+def test_a_child_started_ahead_serves_the_first_job(store: ox.Store) -> None:
+    executor = Executor(store, isolate=False, max_jobs=10)
+    executor.prestart()
+    assert executor.child_pid is None and executor._spare is not None
+    started = executor._spare.pid
+    executor._fork = None  # type: ignore[assignment]  # a second fork would fail this test
+    assert executor.run(ASK, timeout=10).body and executor.child_pid == started
+    executor.prestart()  # a process with a child starts no other
+    assert executor._spare is None
+    executor.close()
+
+
+def test_each_gunicorn_worker_forks_its_query_child_as_it_boots() -> None:
+    """kg.web.server's post_worker_init hook, on the app gunicorn loaded: the worker's first child is forked."""
+    from types import SimpleNamespace
+
+    from kg.config import Settings
+    from kg.web import create_app
+    from kg.web.deps import STORE
+    from kg.web.server import gunicorn_options, start_query_child
+
+    assert gunicorn_options(Settings())["post_worker_init"] is start_query_child
+    app = create_app(Settings())
+    served = app.extensions[STORE]
+    assert served.query_child_pids == []
+    start_query_child(SimpleNamespace(wsgi=app, log=None))
+    pids = served.query_child_pids + [e._spare.pid for e in served._pool._all if e._spare is not None]
+    assert len(pids) == 1 and alive(pids[0])
+    served.stop_query_children()

@@ -88,6 +88,10 @@ class EmbeddedStore:
             store.bulk_load(data, source.format, base_iri=source.base_iri)
         return cls(store, base=settings.base, version=data_version(digests), settings=settings)
 
+    def prestart(self) -> None:
+        """Fork this process's first query child now (a gunicorn worker at boot), so no first query waits for it."""
+        self._pool.prestart()
+
     @property
     def query_child_pids(self) -> list[int]:
         """The PIDs of this process's live query children."""

@@ -2,11 +2,12 @@
 
 pyoxigraph cannot cancel a running query and ignores signals while it runs (reference/engines.md), so the
 only way to stop one is to kill the process running it. Each serving process (a gunicorn worker, or the
-Flask test client's process) lazily forks ONE persistent child (kg.store.child) that shares the loaded store
-copy-on-write, receives jobs over a pipe, runs them, serialises the result to bytes and sends them back. The parent
-waits at most ``timeout`` seconds; past that it SIGKILLs the child, raises :class:`QueryTimeout` (503), and forks a
-fresh child on the next job. The parent's store is never touched by user queries. The child dies with its parent
-(``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
+Flask test client's process) forks ONE persistent child (kg.store.child), on its first job or as a gunicorn worker
+boots (:meth:`Executor.prestart`), that shares the loaded store copy-on-write, receives jobs over a pipe, runs them,
+serialises the result to bytes and sends them back. The parent waits at most ``timeout`` seconds; past that it
+SIGKILLs the child, raises :class:`QueryTimeout` (503), and forks a fresh child on the next job. The parent's store
+is never touched by user queries. The child dies with its parent (``PR_SET_PDEATHSIG``), so no query outlives the
+worker that asked for it.
 
 The child is recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system. Its successor
 is forked once the child has done :data:`SPARE_AT` of them, and takes over when it says it is ready: the sandbox and
@@ -234,6 +235,13 @@ class Executor:
         _, status, message = reply
         error = {400: QueryError, 503: StoreUnavailable}.get(status, KgError)
         raise error(message)
+
+    def prestart(self) -> None:
+        """Fork this process's first child now (a worker at boot): the first job then finds it ready."""
+        self._forget_inherited()
+        with self._lock:
+            if self._child is None and self._spare is None:
+                self._spare = self._fork()
 
     def _death_cause(self) -> KgError:
         """Why the child died mid-query, from its last words: memory limit (503), stack overflow (400), else 503."""

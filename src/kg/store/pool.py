@@ -58,6 +58,14 @@ class ExecutorPool:
         finally:
             self._give_back(executor)
 
+    def prestart(self) -> None:
+        """Start one query child now, in the background (kg.web.server calls it as each worker boots)."""
+        executor = self._borrow()
+        try:
+            executor.prestart()
+        finally:
+            self._give_back(executor)
+
     @property
     def child_pids(self) -> list[int]:
         """The PIDs of this process's live query children."""

@@ -19,6 +19,8 @@ from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
 from kg.config import Settings
+from kg.errors import KgError
+from kg.web.deps import STORE
 
 #: Workers are recycled after this many requests (with jitter), a cheap guard against slow leaks.
 MAX_REQUESTS = 20_000
@@ -80,7 +82,21 @@ def gunicorn_options(settings: Settings) -> dict[str, t.Any]:
         "accesslog": "/dev/stderr",
         "loglevel": "info",
         "proc_name": "kg-serve",
+        "post_worker_init": start_query_child,
     }
+
+
+def start_query_child(worker: t.Any) -> None:
+    """gunicorn's ``post_worker_init``: fork the worker's first query child as it boots (an embedded store's), from the
+    worker's main thread, which lives as long as the worker: a worker's first query then finds it ready instead of
+    waiting 35-50 ms at 1 M quads for its start."""
+    store = getattr(worker.wsgi, "extensions", {}).get(STORE)
+    prestart = getattr(store, "prestart", None)
+    if prestart is not None:
+        try:
+            prestart()
+        except (KgError, OSError) as err:  # the first query starts one, and says why it cannot
+            worker.log.warning("no query child at boot: %s", err)
 
 
 def check_public_safety(settings: Settings) -> str | None:
