@@ -89,3 +89,18 @@ def test_a_damaged_file_is_computed_again(settings: Settings) -> None:
         assert memo(store, "test slow count", lambda s: 42) == 42
     finally:
         store.close()
+
+
+def test_a_store_that_is_gone_leaves_no_values_to_the_next_one(settings: Settings) -> None:
+    """Values are kept per store object: a store created after another was dropped (it may be given the same id())
+    computes its own, even on the same data and name."""
+    import gc
+
+    for expected in (1, 2, 3):
+        store = embedded_store(settings)
+        try:
+            assert memo(store, "test per store", lambda s, v=expected: v) == expected
+        finally:
+            store.close()
+        del store
+        gc.collect()

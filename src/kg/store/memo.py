@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import typing as t
+import weakref
 from functools import cache
 from pathlib import Path
 
@@ -42,12 +43,17 @@ Key = tuple[int, str, str]
 _VALUES: dict[Key, t.Any] = {}
 _BUILDING: dict[Key, threading.Lock] = {}
 _LOCK = threading.Lock()
+#: ``id()`` of the stores whose values are kept here; of those gone since (their values are dropped on the next call).
+_WATCHED: set[int] = set()
+_GONE: list[int] = []
 
 
 def memo(store: Store, name: str, compute: t.Callable[[Store], T]) -> T:
     """``compute(store)``, computed once per data version of ``store`` and kept under ``name``."""
     key = (id(store), store.data_version(), name)
     with _LOCK:
+        _forget_gone()
+        _watch(store)
         if key in _VALUES:
             return _VALUES[key]
         building = _BUILDING.setdefault(key, threading.Lock())
@@ -61,6 +67,24 @@ def memo(store: Store, name: str, compute: t.Callable[[Store], T]) -> T:
                 del _VALUES[stale]
             _BUILDING.pop(key, None)
             return _VALUES.setdefault(key, value)
+
+
+def _watch(store: Store) -> None:
+    """Have a store's values dropped once it is gone: a later store may be given its ``id()`` (a test's second store
+    on the same data was handed the first one's values). The finalizer only notes the id: it may run inside a
+    collection while this module's lock is held."""
+    if id(store) not in _WATCHED:
+        with contextlib.suppress(TypeError):  # a store that cannot be weakly referenced is never dropped
+            weakref.finalize(store, _GONE.append, id(store))
+            _WATCHED.add(id(store))
+
+
+def _forget_gone() -> None:
+    while _GONE:
+        ident = _GONE.pop()
+        _WATCHED.discard(ident)
+        for key in [k for k in _VALUES if k[0] == ident]:
+            del _VALUES[key]
 
 
 @cache
