@@ -17,6 +17,7 @@ from kg.views.labels import choose_label, quote_anchor
 from kg.views.listings import build_class_members, build_ontology_terms
 from kg.views.search import find_entities
 from kg.views.units import Unit, format_value
+from stores import bag
 
 
 @pytest.fixture(scope="module")
@@ -335,38 +336,31 @@ def test_long_value_lists_are_cut_and_counted(store):
     assert len(longest.statements) <= statements.MAX_VALUES and longest.total >= len(longest.statements)
 
 
+def assert_parts_answer_like_the_whole(store: Store, text: str, parts: int) -> tuple[list[str], list]:
+    """kg.queries.union_parts cuts ``text`` at its top-level UNION into ``parts`` queries (a remote store runs them
+    apart): together they answer the whole's rows. Returns the parts and the whole's rows."""
+    from kg.queries import union_parts
+
+    cut = union_parts(text)
+    assert len(cut) == parts
+    whole = store.select(text)
+    assert bag([row for part in cut for row in store.select(part)]) == bag(whole)
+    return cut, whole
+
+
 @pytest.mark.parametrize("path", ["id/org/neusoft", "id/article/health", "id/period/2025",
                                   "def/indicator/life-expectancy", "id/obs/life-expectancy-2025"])
 def test_the_page_query_splits_into_parts_that_answer_like_the_whole(store: Store, path: str) -> None:
-    """kg.queries.union_parts cuts the page query at its top-level UNION (a remote store runs the parts at once)."""
-    from collections import Counter
-
-    from kg.queries import union_parts
     from kg.views.entity import page_query
 
-    def bag(rows: list) -> Counter:
-        return Counter(tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows)
-
-    text = page_query(store.base, store.base + path, 1)
-    parts = union_parts(text)
-    assert len(parts) == 7
-    whole = store.select(text)
-    assert whole and bag([row for part in parts for row in store.select(part)]) == bag(whole)
-
+    _, whole = assert_parts_answer_like_the_whole(store, page_query(store.base, store.base + path, 1), 7)
+    assert whole
 
 
 def test_the_ontology_terms_query_splits_into_parts_that_answer_like_the_whole(store: Store) -> None:
     """The class and ontology pages' terms query is sent in its two parts to a remote store (Virtuoso refused it
-    whole on some starts, its cost estimate over its limit): the parts answer like the whole."""
-    from collections import Counter
+    whole on some starts, its cost estimate over its limit)."""
+    from kg.queries import query
 
-    from kg.queries import query, union_parts
-
-    def bag(rows: list) -> Counter:
-        return Counter(tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows)
-
-    text = query("ontology_terms", store.base)
-    parts = union_parts(text)
-    assert len(parts) == 2 and all("UNION" not in part for part in parts)
-    whole = store.select(text)
-    assert len(whole) > 1000 and bag([row for part in parts for row in store.select(part)]) == bag(whole)
+    parts, whole = assert_parts_answer_like_the_whole(store, query("ontology_terms", store.base), 2)
+    assert all("UNION" not in part for part in parts) and len(whole) > 1000

@@ -22,7 +22,7 @@ from kg.sparql.request import prepare_query
 from kg.store import QueryRequest
 from kg.store import Store as EmbeddedStore
 from kg.store.remote import RemoteStore
-from stores import embedded_store
+from stores import bag, embedded_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from virtuoso import VirtuosoServer, virtuoso_server  # noqa: E402
@@ -53,11 +53,6 @@ def embedded(settings: Settings) -> EmbeddedStore:
 
 def iri(settings: Settings, path: str) -> ox.NamedNode:
     return ox.NamedNode(settings.base + path)
-
-
-def bag(rows: list[dict]) -> Counter:
-    """Rows as a multiset (ORDER BY between literals of different languages is implementation-defined)."""
-    return Counter(tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows)
 
 
 def public_post(url: str, **params: str) -> tuple[int, bytes]:

@@ -225,8 +225,6 @@ def _restored(keys: list[str], columns: tuple[list[t.Any], ...], owners: array, 
     return index
 
 
-
-
 def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple[str, str]] = ()) -> TextIndex:
     """The index of ``(iri, name, language)`` rows and ``(iri, type)`` pairs; IRIs under ``base`` are ``local``."""
     found: dict[str, tuple[dict[str, str], set[str]]] = {}

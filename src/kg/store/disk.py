@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import typing as t
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +102,12 @@ def file_digest(path: Path, remembered: Path | None = None) -> str:
     stat = path.stat()
     identity = [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
     name = str(path.resolve())
-    known: dict[str, dict] = {}
+    known: dict[str, t.Any] = {}
     if remembered is not None:
         with contextlib.suppress(OSError, ValueError):
-            known = json.loads(remembered.read_text(encoding="utf-8"))
-        entry = known.get(name) if isinstance(known, dict) else None
+            loaded = json.loads(remembered.read_text(encoding="utf-8"))
+            known = loaded if isinstance(loaded, dict) else {}
+        entry = known.get(name)
         if isinstance(entry, dict) and entry.get("identity") == identity and isinstance(entry.get("sha256"), str):
             return entry["sha256"]
     digest = hashlib.sha256()
@@ -113,14 +115,23 @@ def file_digest(path: Path, remembered: Path | None = None) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     if remembered is not None:
-        known = known if isinstance(known, dict) else {}
         known[name] = {"identity": identity, "sha256": digest.hexdigest()}
         with contextlib.suppress(OSError):
-            remembered.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=remembered.parent, prefix=".writing-", delete=False) as out:
-                json.dump(known, out)
-            os.replace(out.name, remembered)
+            write_whole(remembered, lambda out: out.write(json.dumps(known).encode()))
     return digest.hexdigest()
+
+
+def write_whole(path: Path, write: t.Callable[[t.IO[bytes]], object]) -> None:
+    """Write ``path`` whole or not at all: ``write`` fills a temporary sibling, which is then renamed into place, so
+    readers never see a partial file and a failed write leaves none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".writing-", delete=False) as out:
+        try:
+            write(out)
+        except BaseException:
+            os.unlink(out.name)
+            raise
+    os.replace(out.name, path)
 
 
 def build_disk_store(sources: Sequence[Source], directory: Path) -> Path:

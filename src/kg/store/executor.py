@@ -141,7 +141,7 @@ class Executor:
         return child.stderr.read(65536).decode("utf-8", "replace")
 
     def _fork(self) -> _Child:
-        stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the child is retired
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the last reference to its child
         confinement = self._confinement(stderr)
         parent_end, child_end = Pipe(duplex=True)
         parent = os.getpid()
@@ -171,22 +171,21 @@ class Executor:
             self._retired.remove(pid)
 
     def _current(self, timeout: float) -> _Child:
-        """The child to give the next job: a worn-out one serves on until its spare is ready (a spare that died is
-        forked again), for at most twice ``max_jobs``; then, or when there is no child, a job waits for a start."""
-        for gone in [c for c in (self._child, self._spare) if c is not None and c.exited()]:
-            self._retire(gone)
-            self._child, self._spare = (None if c is gone else c for c in (self._child, self._spare))
+        """The child to give the next job: a worn-out one serves on until its spare is ready, for at most twice
+        ``max_jobs``; then, or when there is no child, a job waits for a start. A child or spare that has exited (a
+        spare's death included) is dropped first; run() forks another spare."""
+        if self._child is not None and self._child.exited():
+            self._stop()
+        if self._spare is not None and self._spare.exited():
+            self._retire(self._spare)
+            self._spare = None
         child, spare = self._child, self._spare
         if child is not None and child.jobs < self._max_jobs:
             return child
-        if child is not None and child.jobs < 2 * self._max_jobs:
-            if spare is not None and not spare.said_ready() and spare.dead:
-                self._retire(spare)
-                self._spare = spare = None  # run() forks another
-            if spare is None or not spare.ready:
-                return child  # its successor is still starting: the old child serves a little longer
-        self._retire(child)
-        self._child = self._spare = None
+        if child is not None and child.jobs < 2 * self._max_jobs and (spare is None or not spare.said_ready()):
+            return child  # its successor is still starting: the old child serves a little longer
+        self._stop()
+        self._spare = None
         if spare is None or not spare.said_ready(timeout):
             self._retire(spare)
             spare = self._fork()

@@ -19,15 +19,15 @@ import contextlib
 import gc
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 import threading
 import time
 import typing as t
 import weakref
 from functools import cache
 from pathlib import Path
+
+from kg.store.disk import write_whole
 
 if t.TYPE_CHECKING:
     from kg.store import Store
@@ -138,14 +138,7 @@ def _keep(value: object, path: Path, name: str) -> None:
     """Write ``value`` to ``path`` whole or not at all (readers never see a partial file); drop the files of the same
     name kept for other data or other code, so the directory holds one file per name."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".writing-", delete=False) as out:
-            try:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                os.unlink(out.name)
-                raise
-        os.replace(out.name, path)
+        write_whole(path, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
         for stale in path.parent.glob("*-" + path.name.rsplit("-", 1)[1]):  # this name for other data or code
             if stale != path:
                 stale.unlink(missing_ok=True)

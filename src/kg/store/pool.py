@@ -59,7 +59,8 @@ class ExecutorPool:
             self._give_back(executor)
 
     def prestart(self) -> None:
-        """Start one query child now, in the background (kg.web.server calls it as each worker boots)."""
+        """Fork one query child now; it confines itself and opens the store while this process goes on (kg.web.server
+        calls it as each worker boots)."""
         executor = self._borrow()
         try:
             executor.prestart()
