@@ -12,8 +12,9 @@ from kg.errors import NotAcceptable, QueryError, QueryTooLong
 from kg.formats import HTML, formats_of
 from kg.negotiate import kind_of, negotiate
 from kg.sparql.guard import check_query
+from kg.sparql.namefilter import name_filter_edits, name_filters, names_all_indexed
 from kg.sparql.textindex import text_index
-from kg.sparql.textquery import rewrite_text_queries, text_patterns, text_query_iris
+from kg.sparql.textquery import Edit, apply_edits, text_patterns, text_query_edits, text_query_iris
 from kg.store import QueryRequest, Store
 
 #: rdflib's Dataset/SPARQLStore sends this placeholder for "the default graph": it means no dataset given.
@@ -25,7 +26,8 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
                   named_graphs: Sequence[str] = (), base_iri: str | None = None, local: bool = False) -> QueryRequest:
     """Check ``text`` and bound it with the settings' limits; the result format is ``media_type`` if given, else
     negotiated from ``accept`` / ``format_param``. ``local`` (``kg query``) runs without time or row limits.
-    Uses of the full-text extension (kg.sparql.textquery) are replaced by the hits of ``store``'s text index.
+    Uses of the full-text extension (kg.sparql.textquery) are replaced by the hits of ``store``'s text index, and a
+    name filter that the index can answer exactly is given them too (kg.sparql.namefilter).
 
     :raises QueryTooLong: over ``max_query_length`` (413). :raises QueryRefused: an update, SERVICE, a system graph
         (403). :raises QueryError: empty, malformed or refused by shape (400). :raises NotAcceptable: no format (406).
@@ -46,13 +48,18 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
         if media_type is None or media_type == HTML:
             offered = ", ".join(f.media_type for f in formats_of(kind))
             raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
-    if patterns and store is not None:
-        text = rewrite_text_queries(text, patterns, text_index(store))
+    default_graph_uris = tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH)
+    if store is not None:
+        edits: list[Edit] = text_query_edits(patterns, text_index(store)) if patterns else []
+        filters = [] if default_graph_uris or named_graphs else name_filters(info)
+        if filters and names_all_indexed(store):
+            edits += name_filter_edits(filters, text_index(store))
+        text = apply_edits(text, edits)
     return QueryRequest(
         query=text,
         form=info.form,
         media_type=media_type,
-        default_graph_uris=tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH),
+        default_graph_uris=default_graph_uris,
         named_graph_uris=tuple(named_graphs),
         has_dataset_clause=info.dataset_clause,
         timeout=None if local else settings.query_timeout,

@@ -137,6 +137,21 @@ class TextIndex:
                     best[hit.entry.iri] = (rank, hit)
         return [hit for _, hit in sorted(best.values(), key=lambda pair: pair[0])[:limit]]
 
+    def holding(self, text: str, most: int) -> set[str] | None:
+        """Every IRI with a key containing ``text`` folded (a superset of those with a name containing ``text``:
+        folding keeps substrings), or None if more than ``most`` or if ``text`` folds to nothing."""
+        needle = fold(text)
+        if not needle:
+            return None
+        if len(needle) > self.longest:
+            return set()
+        found: set[str] = set()
+        for chunk in self._candidates(needle_grams(needle), needle).chunks(0):
+            found.update(self.key_entry[k].iri for k in chunk if needle in self.keys[k])
+            if len(found) > most:
+                return None
+        return found
+
     def _find(self, needle: str, limit: int, accept: Accept | None) -> list[tuple[Rank, Hit]]:
         n = len(needle)
         if n > self.longest:  # no key is long enough to hold it

@@ -36,6 +36,8 @@ from kg.sparql.textindex import TextIndex
 TEXT_NAMESPACE = "def/text#"
 PREFIX = "dkgtext"
 DEFAULT_LIMIT = 1000
+#: A change to the query text: the span [start, end) replaced (an insertion when empty).
+Edit = tuple[int, int, str]
 MAX_LIMIT = 10_000
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -192,8 +194,18 @@ def values_block(pattern: TextPattern, index: TextIndex) -> str:
     return f" VALUES {head} {{ {' '.join(rows)}{' ' if rows else ''}}} "
 
 
-def rewrite_text_queries(text: str, patterns: list[TextPattern], index: TextIndex) -> str:
-    """``text`` with every pattern replaced by its ``VALUES`` block (from the end: earlier offsets stay valid)."""
-    for pattern in sorted(patterns, key=lambda p: p.start, reverse=True):
-        text = text[:pattern.start] + values_block(pattern, index) + text[pattern.end:]
+def text_query_edits(patterns: list[TextPattern], index: TextIndex) -> list[Edit]:
+    """Each pattern replaced by its ``VALUES`` block, as an edit of the query text (kg.sparql.request applies them)."""
+    return [(pattern.start, pattern.end, values_block(pattern, index)) for pattern in patterns]
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with each (start, end, replacement) applied, from the last (earlier offsets stay valid; of two at one
+    offset, the replacement of a span goes before an insertion there).
+
+    >>> apply_edits("ab{cd}", [(3, 3, "V "), (3, 5, "X")])
+    'ab{V X}'
+    """
+    for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+        text = text[:start] + replacement + text[end:]
     return text

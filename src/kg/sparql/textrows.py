@@ -20,12 +20,24 @@ PAGE, MOST_ROWS = 75_000, 95_000
 log = logging.getLogger(__name__)
 
 Name = tuple[str, str, str]  # (IRI, name, language)
+#: The properties whose literals are names, the keys of the index (written out in text_labels.rq, its count and
+#: text_unnamed.rq; tests/test_text_index.py checks that they agree).
+NAME_PROPERTIES = frozenset({
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name", "http://purl.org/dc/terms/title",
+})
 
 
 def label_rows(store: Store) -> list[Name]:
     """Every name of every IRI of ``store`` (kg/queries/text_labels.rq)."""
     return [(r["s"].value, r["label"].value, getattr(r["label"], "language", None) or "")
             for r in read_all(store, "text_labels")]
+
+
+def blank_nodes_named(store: Store) -> bool:
+    """Whether something other than an IRI has a name in ``store`` (kg/queries/text_unnamed.rq): the index then
+    lacks names that a query can see."""
+    return bool(store.select(query("text_unnamed", store.base)))
 
 
 def type_rows(store: Store) -> list[tuple[str, str]]:
