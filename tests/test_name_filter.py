@@ -6,6 +6,7 @@ where a blank node has a name is never rewritten; over HTTP both backends give t
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import requests
 from kg.config import Settings
 from kg.queries import QUERIES
 from kg.sparql import namefilter
+from kg.sparql.guard import check_query
 from kg.sparql.request import prepare_query
 from kg.sparql.textrows import NAME_PROPERTIES
 from stores import bag, embedded_store
@@ -32,6 +34,7 @@ APPLIED = [
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }}',
     'SELECT ?s ?l ?c WHERE {{ ?s a ?c ; skos:prefLabel ?l . FILTER(STRSTARTS(?l, "{t}") && LANG(?l) = "zh") }}',
     'SELECT ?s ?l WHERE {{ ?s schema:name ?l FILTER STRENDS(?l, "{t}") }}',
+    'SELECT ?s ?l ?m WHERE {{ ?s a ?c ; rdfs:label ?m , ?l FILTER(CONTAINS(?l, "{t}") && LANG(?m) = "en") }}',
     'SELECT ?s ?c ?l WHERE {{ ?s a ?c OPTIONAL {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }} }}',
     'SELECT ?s ?m WHERE {{ ?s rdfs:label ?m MINUS {{ ?s rdfs:label ?l FILTER((CONTAINS(?l, "{t}"))) }} }}',
     'SELECT ?s WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }} }} '
@@ -95,6 +98,29 @@ def test_a_dataset_given_by_the_protocol_is_left_as_written(project_store) -> No
     assert rewritten(project_store, query, named_graphs=[graph]) == PROLOGUE + query
 
 
+def test_a_long_query_is_read_in_linear_time(project_store) -> None:
+    """Pathological shapes near the length limit (1,500 name triples in one block, 1,500 groups, 3,000 operands of
+    ``&&`` in 60 brackets) take the name-filter step no longer than the guard's own reading of the text."""
+    n = 1500
+    shapes = [
+        "SELECT ?s WHERE { ?s " + " ; ".join(f"rdfs:label ?l{i}" for i in range(n)) + " FILTER("
+        + " && ".join(f'CONTAINS(?l{i}, "大连")' for i in range(n)) + ") }",
+        "SELECT ?s WHERE { " + " ".join('{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "an")) }' for _ in range(n)) + " }",
+        'SELECT ?s WHERE { ?s rdfs:label ?l FILTER(' + "(" * 60 + " && ".join(['CONTAINS(?l, "a")'] * 3000)
+        + ")" * 60 + ") }",
+    ]
+    for shape in shapes:
+        text = PROLOGUE + shape
+        assert len(text.encode()) <= Settings.from_env().max_query_length
+        started = time.perf_counter()
+        info = check_query(text)
+        guard = time.perf_counter() - started
+        started = time.perf_counter()
+        filters = namefilter.name_filters(info)
+        assert time.perf_counter() - started <= 2 * guard + 0.02, shape[:80]
+        assert 1 <= len(filters) <= namefilter.MOST_FILTERS
+
+
 def test_too_many_hits_are_left_to_the_engine(project_store, monkeypatch: pytest.MonkeyPatch) -> None:
     query = 'SELECT ?s WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, "大连")) }'
     assert "VALUES" in rewritten(project_store, query)
@@ -127,7 +153,7 @@ def answer_over_http(server: str, query: str) -> list[dict]:
     return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
 
 
-@pytest.mark.parametrize("form", [APPLIED[0], APPLIED[3], APPLIED[6]])
+@pytest.mark.parametrize("form", [form for form in APPLIED if '"{t}"))' in form][:3])
 def test_over_http_both_backends_answer_like_the_query_as_written(server: str, project_store, form: str) -> None:
     """The served data (the catalog's records too) answers each query as the same query with ``|| false`` added to
     its filter, which means the same and is left as written."""

@@ -77,6 +77,8 @@ class QueryInfo:
     #: The query names its own dataset (FROM / FROM NAMED), so the default graph is not the union.
     dataset_clause: bool = False
     tokens: list[Token] = field(default_factory=list, repr=False)
+    #: Every keyword-like token, upper-cased (``CONTAINS``, ``GRAPH``, ``FILTER``, …).
+    words: frozenset[str] = field(default_factory=frozenset, repr=False)
     prefixes: dict[str, str] = field(default_factory=dict, repr=False)
     base: str = ""
 
@@ -273,4 +275,5 @@ def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     dataset_clause = any(word.startswith("FROM") for word in words)
     return QueryInfo(form=form, services=sorted(set(services)), dataset_clause=dataset_clause, tokens=tokens,
+                     words=frozenset(words),
                      prefixes=prefixes, base=resolved_base)

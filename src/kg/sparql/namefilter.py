@@ -35,6 +35,8 @@ from kg.store.memo import memo
 NAME_FUNCTIONS = frozenset({"CONTAINS", "STRSTARTS", "STRENDS"})
 #: Above this many IRIs, the scan is left to the engine (a longer VALUES block costs more than it saves).
 MOST_CANDIDATES = 2000
+#: Name filters given the index's IRIs in one query (each costs a lookup; the rest are left to the engine).
+MOST_FILTERS = 4
 _OPENERS, _CLOSERS = "{([", "})]"
 #: What may come just before the subject of a triple pattern (the end of the group's previous element).
 _BEFORE_SUBJECT = frozenset({"{", ".", "}", ")"})
@@ -52,24 +54,31 @@ class NameFilter:
 
 
 def name_filters(info: QueryInfo) -> list[NameFilter]:
-    """Every group of the query the guard read (``info``) with a name filter, when the index can answer them."""
+    """Every group of the query the guard read (``info``) with a name filter, when the index can answer them (at most
+    :data:`MOST_FILTERS`). Linear in the query's length: a long query cannot make this step slow."""
     tokens = info.tokens
-    if not any(t.kind == "word" and t.text.upper() in NAME_FUNCTIONS for t in tokens) or info.dataset_clause:
+    if not info.words & NAME_FUNCTIONS or info.dataset_clause:
         return []
     if any(t.kind in ("word", "pname") and t.text.upper().startswith(("GRAPH", "SERVICE")) for t in tokens):
         return []
     match = _matches(tokens)
     if match is None:
         return []
-    found = []
+    found: dict[NameFilter, None] = {}
     for opened, members in _groups(tokens, match):
-        required = [pair for i, token in enumerate(members) if _upper(tokens[token]) == "FILTER"
-                    for pair in _filter_requires(tokens, match, members, i)]
+        required: dict[str, list[str]] = {}
+        for i, token in enumerate(members):
+            if _upper(tokens[token]) == "FILTER":
+                for var, text in _filter_requires(tokens, match, members, i):
+                    required.setdefault(var, []).append(text)
         if not required:
             continue
         for subject, name in _name_triples(tokens, members, info):
-            found += [NameFilter(tokens[opened].start + 1, subject, text) for var, text in required if var == name]
-    return found
+            for text in required.get(name, ()):
+                found[NameFilter(tokens[opened].start + 1, subject, text)] = None
+                if len(found) >= MOST_FILTERS:
+                    return list(found)
+    return list(found)
 
 
 def names_all_indexed(store: Store) -> bool:
@@ -175,51 +184,52 @@ def _requires(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> l
 
 def _name_triples(tokens: list[Token], members: list[int], info: QueryInfo) -> list[tuple[str, str]]:
     """(subject variable, name variable) of each triple ``?s P ?name`` at the group's level, ``P`` a name property,
-    read only in the plain forms: a variable subject, then predicates and objects that are single terms."""
+    read only in the plain form ``?s verb object (, object)* (; verb object (, object)*)*`` with every term a single
+    token (a literal may carry a language tag or ``^^`` and a datatype): each block of triples is read once, from a
+    variable after the start of the group or after ``.``, ``}`` or ``)``, up to the first token that does not fit."""
     found = []
-    for j in range(1, len(members)):
-        obj, verb = tokens[members[j]], tokens[members[j - 1]]
-        if (obj.kind != "var" or verb.kind not in ("iri", "pname") or obj.start == verb.start + len(verb.text)
-                or iri_value(verb, info.prefixes, info.base) not in NAME_PROPERTIES):
-            continue  # (``P?name`` with nothing between could read as the path ``P?`` and ``name``)
-        first = j - 1
-        while first > 0 and tokens[members[first - 1]].text not in _BEFORE_SUBJECT:
-            first -= 1
-        subject = tokens[members[first]]
-        if subject.kind == "var" and _plain_triples(tokens, [members[k] for k in range(first, j + 1)]):
-            found.append((subject.text, obj.text[1:]))
+    for start in range(len(members)):
+        if tokens[members[start]].kind != "var" or start > 0 and tokens[members[start - 1]].text not in _BEFORE_SUBJECT:
+            continue
+        subject = tokens[members[start]].text
+        for verb, obj in _plain_pairs(tokens, members, start + 1):
+            if (obj.kind == "var" and verb.kind in ("iri", "pname") and obj.start > verb.start + len(verb.text)
+                    and iri_value(verb, info.prefixes, info.base) in NAME_PROPERTIES):
+                found.append((subject, obj.text[1:]))  # (``P?name`` with nothing between could be the path ``P?``)
     return found
 
 
-def _plain_triples(tokens: list[Token], span: list[int]) -> bool:
-    """Whether ``span`` reads as ``subject verb object (, object)* (; verb object (, object)*)*``, every term a
-    single token (a literal may carry a language tag or ``^^`` and a datatype IRI)."""
-    i, n = 1, len(span)
+def _plain_pairs(tokens: list[Token], members: list[int], i: int) -> list[tuple[Token, Token]]:
+    """The (verb, object) pairs of the plain triples from ``members[i]`` on, up to the first token that does not fit
+    (and without an object cut short there: a term followed by anything but ``,``, ``;`` or the block's end)."""
+    pairs: list[tuple[Token, Token]] = []
+    n = len(members)
     while i < n:
-        verb = tokens[span[i]]
+        verb = tokens[members[i]]
         if verb.kind not in ("iri", "pname", "var") and _upper(verb) != "A":
-            return False
+            return pairs
         i += 1
         while True:
-            if i >= n or tokens[span[i]].kind not in _TERMS:
-                return False
-            if tokens[span[i]].kind == "string" and i + 1 < n:
-                if tokens[span[i + 1]].kind == "lang":
+            obj = tokens[members[i]] if i < n else None
+            if obj is None or obj.kind not in _TERMS or obj.text == ".":  # a lone "." reads as a number token
+                return pairs
+            if obj.kind == "string" and i + 1 < n:
+                following = tokens[members[i + 1]]
+                if following.kind == "lang":
                     i += 1
-                elif tokens[span[i + 1]].text == "^":
-                    datatype = tokens[span[i + 3]] if i + 3 < n else None
-                    if tokens[span[i + 2]].text != "^" or datatype is None or datatype.kind not in ("iri", "pname"):
-                        return False
+                elif following.text == "^":
+                    datatype = tokens[members[i + 3]] if i + 3 < n else None
+                    if tokens[members[i + 2]].text != "^" or datatype is None or datatype.kind not in ("iri", "pname"):
+                        return pairs
                     i += 3
+            pairs.append((verb, obj))
             i += 1
-            if i >= n:
-                return True
-            if tokens[span[i]].text == ",":
+            if i >= n or tokens[members[i]].text not in (",", ";"):
+                return pairs
+            if tokens[members[i]].text == ",":
                 i += 1
                 continue
-            if tokens[span[i]].text != ";":
-                return False
-            while i < n and tokens[span[i]].text == ";":
+            while i < n and tokens[members[i]].text == ";":
                 i += 1
             break
-    return i >= n
+    return pairs
