@@ -34,6 +34,7 @@ APPLIED = [
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }}',
     'SELECT ?s ?l ?c WHERE {{ ?s a ?c ; skos:prefLabel ?l . FILTER(STRSTARTS(?l, "{t}") && LANG(?l) = "zh") }}',
     'SELECT ?s ?l WHERE {{ ?s schema:name ?l FILTER STRENDS(?l, "{t}") }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER regex(?l, "{t}") }}',
     'SELECT ?s ?l ?m WHERE {{ ?s a ?c ; rdfs:label ?m , ?l FILTER(CONTAINS(?l, "{t}") && LANG(?m) = "en") }}',
     'SELECT ?s ?c ?l WHERE {{ ?s a ?c OPTIONAL {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }} }}',
     'SELECT ?s ?m WHERE {{ ?s rdfs:label ?m MINUS {{ ?s rdfs:label ?l FILTER((CONTAINS(?l, "{t}"))) }} }}',
@@ -56,6 +57,8 @@ LEFT = [
     'SELECT ?s FROM <https://w3id.org/dalian-kg/graph/reasoned> WHERE {{ ?s rdfs:label ?l '
     'FILTER(CONTAINS(?l, "{t}")) }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, " ")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(REGEX(?l, "^{t}")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(REGEX(?l, "{t}", "i")) }}',
 ]
 
 
