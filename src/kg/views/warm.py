@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from kg.sparql.namefilter import names_all_indexed
 from kg.sparql.textindex import text_index
 from kg.store import Store
 from kg.views.cube_index import order_for
@@ -25,6 +26,7 @@ def warm(store: Store) -> float:
     """Compute the per-data-version tables pages and search use; return the seconds it took."""
     started = time.monotonic()
     text_index(store)
+    names_all_indexed(store)  # a scan of every name: made here, not by each worker (memory mode copies what it reads)
     for lang in ("zh", "en"):
         build_home_view(store, lang, [])
     order_for(store)  # the data browser's index of every observation
