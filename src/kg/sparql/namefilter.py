@@ -94,7 +94,7 @@ def name_filter_edits(filters: list[NameFilter], index: TextIndex) -> list[Edit]
     cannot answer in few enough IRIs. Without any, a group that binds the subject and has no solution (an empty
     ``VALUES`` compiles, in Virtuoso, to a system table its public endpoint refuses)."""
     edits = []
-    for found in dict.fromkeys(filters):
+    for found in filters:
         iris = index.holding(found.text, MOST_CANDIDATES)
         if iris is None or any(iri.startswith(SYSTEM_IRI_PREFIXES) for iri in iris):
             continue

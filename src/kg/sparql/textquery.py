@@ -36,9 +36,9 @@ from kg.sparql.textindex import TextIndex
 TEXT_NAMESPACE = "def/text#"
 PREFIX = "dkgtext"
 DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
 #: A change to the query text: the span [start, end) replaced (an insertion when empty).
 Edit = tuple[int, int, str]
-MAX_LIMIT = 10_000
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _USE = f'write it as `?s {PREFIX}:query "text" .` or `(?s ?score) {PREFIX}:query ("text" 10) .`'

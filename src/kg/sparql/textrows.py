@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 Name = tuple[str, str, str]  # (IRI, name, language)
 #: The properties whose literals are names, the keys of the index (written out in text_labels.rq, its count and
-#: text_unnamed.rq; tests/test_text_index.py checks that they agree).
+#: text_unnamed.rq; tests/test_name_filter.py checks that they agree).
 NAME_PROPERTIES = frozenset({
     "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name", "http://purl.org/dc/terms/title",
