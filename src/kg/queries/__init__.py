@@ -73,6 +73,21 @@ def union_parts(text: str) -> list[str]:
     return parts
 
 
+def only_parts(text: str, names: set[str]) -> str:
+    """Such a query with only the parts tagged ``BIND("name" AS ?part)`` for a name in ``names`` (at least one
+    must be), its comment lines left out.
+
+    >>> only_parts('SELECT ?x\\nWHERE {\\n  { BIND("a" AS ?part) }\\n  UNION\\n  { BIND("b" AS ?part) }\\n}\\n', {"b"})
+    'SELECT ?x\\nWHERE {\\n  { BIND("b" AS ?part) }\\n}\\n'
+    """
+    head, where = _uncommented(text).split("WHERE {\n", 1)
+    body, _, tail = where.rpartition("}")
+    kept = [part for part in body.split(PART_SEPARATOR) if set(re.findall(r'BIND\("(\w+)" AS \?part\)', part)) & names]
+    if not kept:
+        raise ValueError(f"the query has no part named {sorted(names)}")
+    return f"{head}WHERE {{\n{PART_SEPARATOR.join(part.rstrip() for part in kept)}\n}}{tail}"
+
+
 def _uncommented(text: str) -> str:
     """``text`` without its comment lines (a line whose first character other than a space is ``#``)."""
     return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("#"))
