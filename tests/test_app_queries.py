@@ -25,7 +25,7 @@ BINDINGS = {
 #: Variables bound to plain literals.
 LITERALS = {"v", "lo", "hi"}
 #: Queries whose rows depend on a VALUES block filled by the caller.
-VALUES_QUERIES = {"entity_page": "s", "entity_links": "s", "labels_of": "s"}
+VALUES_QUERIES = {"entity_page": "s", "labels_of": "s"}
 #: Queries that answer a boolean or a graph rather than rows.
 NOT_ROWS = {"entity_exists", "entity_describe", "graph_triples", "graph_description", "entity_named_graphs"}
 
@@ -48,7 +48,7 @@ def bindings_for(name: str, text: str, base: str) -> dict[str, ox.NamedNode | ox
     out: dict[str, ox.NamedNode | ox.Literal] = {}
     header = "".join(line for line in text.splitlines() if line.startswith("#"))
     for variable, value in BINDINGS.items():
-        if not re.search(rf"\?{variable}\b", header) or name in VALUES_QUERIES:  # those are filled, not bound
+        if not re.search(rf"\?{variable}\b", header) or variable in VALUES_QUERIES.values() and name in VALUES_QUERIES:
             continue
         if value is None:
             out[variable] = ox.Literal(base)
@@ -71,10 +71,8 @@ def test_app_query_parses_and_answers(store, name: str) -> None:
         return
     if name in VALUES_QUERIES:
         variable = VALUES_QUERIES[name]
-        while f"VALUES ?{variable} {{ }}" in text:  # entity_links and entity_page have one block per sub-select
+        while f"VALUES ?{variable} {{ }}" in text:  # entity_page has one block per sub-select
             text = with_values(text, variable, [ox.NamedNode(store.base + "id/org/neusoft")])
-        if "VALUES ?obs { }" in text:  # entity_page: the observations entity_links found
-            text = with_values(text, "obs", [ox.NamedNode(store.base + "id/obs/life-expectancy-2025")])
     bound = bindings_for(name, QUERIES[name], store.base)
     if name in NOT_ROWS:
         answer = store.ask(text, bound) if text.lstrip("# \n").find("ASK") >= 0 and "CONSTRUCT" not in text \

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 
-import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
@@ -262,18 +261,21 @@ def test_observation_quote_anchor_matches_article(store):
     assert quote_anchor(row.link.iri) in {f.anchor for f in view.facts if f.found}
 
 
-def test_at_most_two_round_trips_per_page(store):
-    """An entity page asks the store at most twice: entity_links, then the page query for the parts that have rows
-    (the per-data-version tables, labels included, are warm)."""
+def test_one_round_trip_per_page(store):
+    """An entity page asks the store once: the page query (the per-data-version tables, labels included, are warm);
+    an observation's page twice (its own row)."""
     counting = CountingStore(store)
     paths = ("id/org/neusoft", "id/org/dalian-civil-affairs-bureau", "def/indicator/life-expectancy",
-             "id/article/health", "id/obs/life-expectancy-2025", "id/period/2025")
+             "id/article/health", "id/obs/life-expectancy-2025", "id/period/2025", "id/org/neusoft-institute")
     for path in paths:
         page(counting, path)  # warms the per-data-version tables (labels, units, inverses, article texts)
+    trips = []
     for path in paths:
         counting.calls.clear()
-        page(counting, path)
-        assert 1 <= len(counting.calls) <= 2, (path, [c[:80] for c in counting.calls])
+        built = page(counting, path)
+        trips.append(len(counting.calls))
+        assert len(counting.calls) == (2 if built.is_observation else 1), path
+    assert set(trips) == {1, 2}
 
 
 def test_pages_are_fast_on_the_real_graph(store):
@@ -350,54 +352,43 @@ def assert_parts_answer_like_the_whole(store: Store, text: str, parts: int) -> t
     return cut, whole
 
 
-PAGE_PATHS = ["id/org/neusoft", "id/article/health", "id/period/2025", "def/indicator/life-expectancy",
-              "id/obs/life-expectancy-2025", "id/org/neusoft-institute"]
-
-
-@pytest.mark.parametrize("path", PAGE_PATHS)
-def test_the_page_queries_split_into_parts_that_answer_like_the_whole(store: Store, path: str) -> None:
+@pytest.mark.parametrize("path", ["id/org/neusoft", "id/article/health", "id/period/2025",
+                                  "def/indicator/life-expectancy", "id/obs/life-expectancy-2025"])
+def test_the_page_query_splits_into_parts_that_answer_like_the_whole(store: Store, path: str) -> None:
     from kg.views.entity import page_query
-    from kg.views.page_parts import entity_links
 
-    iri = store.base + path
-    text = links_query(store, iri)
-    _, whole = assert_parts_answer_like_the_whole(store, text, 3)
+    _, whole = assert_parts_answer_like_the_whole(store, page_query(store.base, store.base + path, 1), 7)
     assert whole
-    links = entity_links(store, iri, named_graphs=True, inbound_page=(101, 0), observation_page=(51, 0))
-    wanted = links.page_parts()
-    if len(wanted) > 1:
-        assert_parts_answer_like_the_whole(store, page_query(store.base, iri, wanted, links.observations), len(wanted))
 
 
-def links_query(store: Store, iri: str) -> str:
-    from kg.queries import query, with_values
+def test_a_page_asks_for_every_part_that_has_rows(store: Store) -> None:
+    """For every subject of the graph, the page query's parts that have rows are among those kg.views.page_parts
+    asks for (an observation's own row apart: the page asks for it once it sees the type), and each optional part is
+    left out for some subject, so a page built from the parts asked for is the page built from all of them."""
+    from kg.views.entity import QB_OBSERVATION, page_query
+    from kg.views.page_parts import OPTIONAL, page_parts
 
-    text = query("entity_links", store.base)
-    while "VALUES ?s { }" in text:
-        text = with_values(text, "s", [ox.NamedNode(iri)])
-    return text
-
-
-def test_entity_links_names_every_part_of_the_page_query_that_has_rows(store: Store) -> None:
-    """For every subject of the graph, the parts entity_links names are exactly those of the page query with rows,
-    and the observations it lists are those the page query's observation part is about (so skipping a part or
-    listing observations first never changes a page)."""
-    from kg.views.entity import page_query
-    from kg.views.page_parts import FLAGGED, entity_links
-
-    every_subject = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
-    subjects = sorted({row["s"].value for row in store.select(every_subject)})
-    assert len(subjects) > 500
-    seen: set[str] = set()
+    subjects = [row["s"].value for row in store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")]
+    observations = {row["s"].value for row in store.select(f"SELECT ?s WHERE {{ ?s a <{QB_OBSERVATION}> }}")}
+    assert len(subjects) > 500 and observations
+    left_out = {part: 0 for part in OPTIONAL}
     for iri in subjects:
-        links = entity_links(store, iri, named_graphs=True, inbound_page=(101, 0), observation_page=(10_000, 0))
-        every = FLAGGED | {"obs"}
-        rows = store.select(page_query(store.base, iri, set(every), links.observations or [ox.NamedNode("urn:x")]))
-        with_rows = {row["part"].value for row in rows}
-        assert with_rows == links.page_parts(), iri
-        assert {row["obs"].value for row in rows if "obs" in row} == {o.value for o in links.observations}, iri
-        seen |= with_rows
-    assert seen == every  # each kind of part occurs in the graph, so each flag was put to the test
+        asked = page_parts(store, iri, hub=False)
+        with_rows = {row["part"].value for row in store.select(page_query(store.base, iri, 1, parts=OPTIONAL))}
+        assert with_rows - asked <= ({"obs"} if iri in observations else set()), iri
+        for part in OPTIONAL - asked:
+            left_out[part] += 1
+    assert all(left_out.values()), left_out
+
+
+def test_the_part_table_follows_the_same_observation_links_as_the_page_query() -> None:
+    """entity_part_holders.rq repeats the "obs" part's list of an observation's own properties: they must not
+    drift."""
+    from kg.queries import query
+
+    in_filter = query("entity_page").split("FILTER(?link IN (", 1)[1].split("))", 1)[0]
+    in_values = query("entity_part_holders").split("VALUES ?link {", 1)[1].split("}", 1)[0]
+    assert {t.strip() for t in in_filter.split(",")} == set(in_values.split()) and len(in_values.split()) == 11
 
 
 def test_the_ontology_terms_query_splits_into_parts_that_answer_like_the_whole(store: Store) -> None:

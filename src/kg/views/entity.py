@@ -2,9 +2,9 @@
 the other beside it, type, one-line description, external identifiers), key figures, then statements grouped by
 property with their qualifiers and source sentences, inferred ones apart, figures in a table and a chart.
 
-At most two store round trips per page: entity_links (its outgoing triples, inbound counts and links, which parts
-of the page query have rows: kg.views.page_parts), then the page query with those parts (kg.queries entity_page).
-Labels come from the label table (kg.views.labels.labels_for), which search and the listings read anyway; units, inverse
+One store round trip per page: the page query (kg.queries entity_page: every part tagged), with only the parts that
+can have rows for the entity (kg.views.page_parts); an observation's page takes a second for its own row. Labels
+come from the label table (kg.views.labels.labels_for), which search and the listings read anyway; units, inverse
 properties and article texts are also read once per data version (kg.store.memo).
 """
 
@@ -25,11 +25,12 @@ from kg.views.hubs import hub_inbound
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
 from kg.views.observations import ObservationRow, article_href, observation_rows
-from kg.views.page_parts import entity_links
+from kg.views.page_parts import page_parts
 from kg.views.statements import Builder, Source, Statements, inverses_for
 from kg.views.units import units_for
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+QB_OBSERVATION = "http://purl.org/linked-data/cube#Observation"
 TITLES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://schema.org/headline")
 DESCRIPTIONS = ("http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description",
@@ -76,16 +77,22 @@ class EntityPage:
     chart: Chart | None = None
 
 
-def page_query(base: str, iri: str, parts: set[str], observations: list[ox.NamedNode]) -> str:
-    """The page query for ``iri`` with only ``parts`` (kg.views.page_parts), its VALUES blocks filled with the IRI
-    and ``observations`` (validated pyoxigraph terms)."""
-    text = only_parts(query("entity_page", base), parts)
+def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True, parts: set[str] | None = None) -> str:
+    """The page query for ``iri`` (its VALUES blocks filled with the IRI, a validated pyoxigraph term) at ``page``,
+    with only ``parts`` (kg.views.page_parts; None: all); without ``named_graphs`` (a user's files in the default
+    graph) the outgoing triples are read from it."""
+    text = query("entity_page", base)
+    if parts is not None:
+        text = only_parts(text, parts)
+    if not named_graphs:
+        text = text.replace("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
     node = ox.NamedNode(iri)
     while "VALUES ?s { }" in text:
         text = with_values(text, "s", [node])
-    if "VALUES ?obs { }" in text:
-        text = with_values(text, "obs", observations)
-    return text
+    offset_in, offset_obs = (page - 1) * INBOUND_PAGE, (page - 1) * OBSERVATION_PAGE
+    text = text.replace(f"LIMIT {INBOUND_PAGE + 1} OFFSET 0", f"LIMIT {INBOUND_PAGE + 1} OFFSET {int(offset_in)}")
+    return text.replace(f"LIMIT {OBSERVATION_PAGE + 1} OFFSET 0",
+                        f"LIMIT {OBSERVATION_PAGE + 1} OFFSET {int(offset_obs)}")
 
 
 def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highlight: str = "") -> EntityPage | None:
@@ -94,20 +101,19 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     page = max(1, page)
     named = memo(store, "named-graphs", lambda s: s.ask(query("entity_named_graphs", s.base)))
     hub_links = hub_inbound(store).get(iri)
-    links = entity_links(store, iri, named_graphs=named,
-                         inbound_page=None if hub_links is not None else (INBOUND_PAGE + 1, (page - 1) * INBOUND_PAGE),
-                         observation_page=(OBSERVATION_PAGE + 1, (page - 1) * OBSERVATION_PAGE))
-    out_rows = with_inferred(links.out, base + "data/inferred")
-    if not out_rows:
-        return None
-    wanted = links.page_parts()
-    observations_here = links.observations[:OBSERVATION_PAGE]
-    rows = store.select_union(page_query(base, iri, wanted, observations_here)) if wanted else []
+    wanted = page_parts(store, iri, hub=hub_links is not None)
+    rows = store.select_union(page_query(base, iri, page, named_graphs=named, parts=wanted))
+    if "obs" not in wanted and any(row["part"].value == "out" and row["p"].value == RDF_TYPE
+                                   and row["o"].value == QB_OBSERVATION for row in rows):
+        rows += store.select(page_query(base, iri, page, parts={"obs"}))  # an observation: its own row
     parts: dict[str, list[Row]] = {}
     for row in rows:
         parts.setdefault(row["part"].value, []).append(row)
-    # a hub's links come from the per-version table (the same rows the "in" part would have read)
-    parts["in"] = links.inbound if hub_links is None else hub_links[(page - 1) * INBOUND_PAGE:page * INBOUND_PAGE + 1]
+    if hub_links is not None:  # the same rows the "in" part would have read, from the per-version table
+        parts["in"] = hub_links[(page - 1) * INBOUND_PAGE:page * INBOUND_PAGE + 1]
+    out_rows = with_inferred(parts.get("out", []), base + "data/inferred")
+    if not out_rows:
+        return None
     obs_rows = parts.get("obs", [])
     labels = labels_for(store)  # the label table of the data version, shared with search and listings
     units = units_for(store, labels)
@@ -115,7 +121,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     in_rows = parts.get("in", [])
     more_in = len(in_rows) > INBOUND_PAGE
     in_rows = [r for r in in_rows[:INBOUND_PAGE] if isinstance(r["x"], ox.NamedNode) and not is_true(r.get("isobs"))]
-    more_obs = len(links.observations) > OBSERVATION_PAGE
+    more_obs = len({row["obs"].value for row in obs_rows}) > OBSERVATION_PAGE
     pager = Pager(page, more_in or more_obs)
 
     texts: dict[str, dict[str, str]] = {"title": {}, "description": {}}
@@ -143,9 +149,10 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     ids, id_keys = identifiers(out_rows, base, labels, lang)
     builder = Builder(iri, lang, base, labels, inverses_for(store))
     builder.add_evidence(parts.get("ev", []))
+    counts = {row["p"].value: int(row["n"].value) for row in parts.get("count", [])}
     statement_rows = [r for r in out_rows if (r["p"].value, r["o"].value if isinstance(r["o"], ox.NamedNode)
                                               else str(r["o"])) not in id_keys]
-    statements = builder.build(statement_rows, in_rows, parts.get("via", []), links.counts)
+    statements = builder.build(statement_rows, in_rows, parts.get("via", []), counts)
     title = choose_label(texts["title"], lang, short_name(iri, base))
     other = next((Label(text, code) for code, text in texts["title"].items() if code != title.lang and text), None)
     is_observation = any(t.iri.endswith("cube#Observation") for t in types)

@@ -2,7 +2,7 @@
 page that states it; a statement and its inverse folded into one; inferred ones apart; the ones the graph says more
 than the page marked (interpretation).
 
-Built from the page's rows (kg.queries entity_links: parts "out", "in"; entity_page: "ev", "via").
+Built from the page query's rows (kg.queries entity_page: parts "out", "in", "ev", "via").
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ SHOWN_ELSEWHERE_DKG = ("quote", "responsibleFor", "measuredBy", "verbatimValue",
 VISIBLE_VALUES = 12
 #: Values of one property a page lists at most (the rest are counted: the data formats and SPARQL have them all).
 MAX_VALUES = 100
-#: Inbound links a page counts at most (kg.queries entity_links, part "count").
+#: Inbound links the page query counts at most (kg.queries entity_page, part "count").
 COUNT_CAP = 1001
 
 
