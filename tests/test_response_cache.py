@@ -28,8 +28,8 @@ def test_a_repeated_query_is_answered_without_running_it_again(tmp_path: Path) -
 
 
 def test_the_cache_is_bounded(tmp_path: Path) -> None:
-    from kg.sparql.cache import ResponseCache
     from kg.store import QueryResponse
+    from kg.web.cache import ResponseCache
 
     cache = ResponseCache(1000)
     for i in range(50):

@@ -139,7 +139,12 @@ def resolve(base: str, iri: str) -> str:
     return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
 
 
-def _word(token: Token) -> str:
+def keyword(token: Token) -> str:
+    """The token as an upper-case keyword, or "" when it is not a bare word (a name, a string, an IRI…).
+
+    >>> [keyword(t) for t in tokenize('select "ask" ?x')]
+    ['SELECT', '', '']
+    """
     return token.text.upper() if token.kind == "word" else ""
 
 
@@ -152,7 +157,7 @@ def query_form(tokens: list[Token]) -> str | None:
     'UPDATE'
     """
     for token in tokens:
-        word = _word(token)
+        word = keyword(token)
         if word in QUERY_FORMS:
             return word
         if word in UPDATE_KEYWORDS:
@@ -173,7 +178,7 @@ def _declarations(tokens: list[Token], base: str) -> tuple[dict[str, str], str]:
     """PREFIX and BASE declarations, in order (a later BASE resolves later relative IRIs)."""
     prefixes: dict[str, str] = {}
     for i, token in enumerate(tokens[:-1]):
-        word = _word(token)
+        word = keyword(token)
         if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname" and tokens[i + 2].kind == "iri":
             prefixes[tokens[i + 1].text.rstrip(":")] = resolve(base, decode_uchars(tokens[i + 2].text[1:-1]))
         elif word == "BASE" and tokens[i + 1].kind == "iri":
@@ -200,7 +205,7 @@ def service_targets(tokens: list[Token], base: str = "") -> list[str | None]:
         if rest.upper().startswith("SILENT"):
             rest = rest[len("SILENT"):]
         following = tokens[i + 1:]
-        if not rest and following and _word(following[0]).startswith("SILENT"):
+        if not rest and following and keyword(following[0]).startswith("SILENT"):
             rest = following[0].text[len("SILENT"):]
             following = following[1:]
         if rest:
@@ -257,7 +262,7 @@ def check_query(text: str, *, allowlist: tuple[str, ...] | list[str] = (), base:
     kg.errors.QueryRefused: SERVICE <http://evil.example/> is not allowed: this endpoint makes no outbound requests
     """
     tokens = tokenize(text)
-    words = {_word(t) for t in tokens} - {""}
+    words = {keyword(t) for t in tokens} - {""}
     updates = sorted(words & UPDATE_KEYWORDS)
     if updates:
         raise QueryRefused(f"updates are not accepted here (found {updates[0]}): the endpoint is read-only")

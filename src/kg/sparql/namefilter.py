@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.namespaces import CANONICAL_BASE
-from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value
+from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value, keyword
 from kg.sparql.textindex import TextIndex
 from kg.sparql.textquery import TEXT_NAMESPACE, Edit, string_value
 from kg.sparql.textrows import NAME_PROPERTIES, blank_nodes_named
@@ -71,7 +71,7 @@ def name_filters(info: QueryInfo) -> list[NameFilter]:
     for opened, members in _groups(tokens, match):
         required: dict[str, list[str]] = {}
         for i, token in enumerate(members):
-            if _upper(tokens[token]) == "FILTER":
+            if keyword(tokens[token]) == "FILTER":
                 for var, text in _filter_requires(tokens, match, members, i):
                     required.setdefault(var, []).append(text)
         if not required:
@@ -104,10 +104,6 @@ def name_filter_edits(filters: list[NameFilter], index: TextIndex) -> list[Edit]
             block = f" VALUES {found.subject} {{ {' '.join(sorted(str(ox.NamedNode(i)) for i in iris))} }} "
         edits.append((found.at, found.at, block))
     return edits
-
-
-def _upper(token: Token) -> str:
-    return token.text.upper() if token.kind == "word" else ""
 
 
 def _matches(tokens: list[Token]) -> dict[int, int] | None:
@@ -151,7 +147,7 @@ def _filter_requires(tokens: list[Token], match: dict[int, int], members: list[i
     start = members[i + 1]
     if tokens[start].text == "(":
         return _requires(tokens, match, start + 1, match[start])
-    if _upper(tokens[start]) in NAME_FUNCTIONS and tokens[start + 1].text == "(":
+    if keyword(tokens[start]) in NAME_FUNCTIONS and tokens[start + 1].text == "(":
         return _requires(tokens, match, start, match[start + 1] + 1)
     return []
 
@@ -176,13 +172,13 @@ def _requires(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> l
         operands.append((start, hi))
         return [pair for a, b in operands for pair in _requires(tokens, match, a, b)]
     call = tokens[lo:hi]
-    if (len(call) == 6 and _upper(call[0]) in NAME_FUNCTIONS and [t.text for t in (call[1], call[3], call[5])]
+    if (len(call) == 6 and keyword(call[0]) in NAME_FUNCTIONS and [t.text for t in (call[1], call[3], call[5])]
             == ["(", ",", ")"] and call[2].kind == "var" and call[4].kind == "string"):
         try:
             text = string_value(call[4])
         except QueryError:
             return []
-        return [] if _upper(call[0]) == "REGEX" and _REGEX_SPECIAL & set(text) else [(call[2].text[1:], text)]
+        return [] if keyword(call[0]) == "REGEX" and _REGEX_SPECIAL & set(text) else [(call[2].text[1:], text)]
     return []
 
 
@@ -210,7 +206,7 @@ def _plain_pairs(tokens: list[Token], members: list[int], i: int) -> list[tuple[
     n = len(members)
     while i < n:
         verb = tokens[members[i]]
-        if verb.kind not in ("iri", "pname", "var") and _upper(verb) != "A":
+        if verb.kind not in ("iri", "pname", "var") and keyword(verb) != "A":
             return pairs
         i += 1
         while True:

@@ -50,11 +50,13 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
             raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
     default_graph_uris = tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH)
     if store is not None:
-        edits: list[Edit] = text_query_edits(patterns, text_index(store)) if patterns else []
         filters = [] if default_graph_uris or named_graphs else name_filters(info)
-        if filters and names_all_indexed(store):
-            edits += name_filter_edits(filters, text_index(store))
-        text = apply_edits(text, edits)
+        use_filters = bool(filters) and names_all_indexed(store)
+        if patterns or use_filters:
+            index = text_index(store)
+            edits: list[Edit] = text_query_edits(patterns, index) if patterns else []
+            edits += name_filter_edits(filters, index) if use_filters else []
+            text = apply_edits(text, edits)
     return QueryRequest(
         query=text,
         form=info.form,

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.namespaces import CANONICAL_BASE
-from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value
+from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value, keyword
 from kg.sparql.textindex import TextIndex
 
 #: The extension's namespace, under the data's base (the canonical base, kg.namespaces.CANONICAL_BASE).
@@ -97,7 +97,7 @@ def _is_var(tokens: list[Token], i: int) -> bool:
 
 
 def _word(tokens: list[Token], i: int) -> str:
-    return tokens[i].text.upper() if 0 <= i < len(tokens) and tokens[i].kind == "word" else ""
+    return keyword(tokens[i]) if 0 <= i < len(tokens) else ""
 
 
 def _subject(tokens: list[Token], i: int) -> tuple[int, str, str | None]:

@@ -9,7 +9,7 @@ Which answers are kept is decided here, by two rules: the view is one of :data:`
 says nothing against it (status 200, no ``Set-Cookie``, ``Cache-Control`` without ``no-store``/``private``, a
 ``Vary`` naming only keyed headers, a body in memory). Conditional and range requests pass through (the views answer
 304 themselves). Bodies POSTed to the endpoint are read here, once, with the endpoint's size and time limits
-(kg.web.body). The store is bounded in bytes, least recently used out first (kg.sparql.cache).
+(kg.web.body). The store is bounded in bytes, least recently used out first (kg.web.cache).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from flask import Flask, Response, request
 
 from kg.errors import KgError
-from kg.sparql.cache import ResponseCache
 from kg.store import Store
 from kg.web.body import query_body_limit, read_ahead
+from kg.web.cache import ResponseCache
 
 Environ = dict[str, t.Any]
 StartResponse = t.Callable[..., t.Any]
