@@ -190,6 +190,7 @@ def write_all(raw: dict, out: Path) -> str:
     m = medians(raw["rounds"])
     verdicts = targets.evaluate(raw, m)
     dirty = " (with uncommitted changes under src/)" if raw.get("dirty") else ""
+    chart = out.with_suffix(".svg").name
     text = "\n".join([
         f"# kg beside its peers (issue 15) — {raw['size']}: {raw['quads']:,} quads",
         "",
@@ -202,7 +203,7 @@ def write_all(raw: dict, out: Path) -> str:
         + load_note(raw),
         "", "## Targets", "", *verdicts, "", "## Headline (kg in memory mode vs the best peer)", "",
         *headline(raw, m), "", "## Servers", "", *servers(raw), "", "## Every measurement", "", *matrix(raw, m),
-        "", f"Chart: [peers.svg]({out.with_suffix('.svg').name}) (p50 per item and server, log scale).", ""])
+        "", f"Chart: [{chart}]({chart}) (p50 per item and server, log scale).", ""])
     out.with_suffix(".md").write_text(text, encoding="utf-8")
     out.with_suffix(".svg").write_text(svg_chart(raw, m), encoding="utf-8")
     return text
