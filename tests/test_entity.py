@@ -381,6 +381,47 @@ def test_a_page_asks_for_every_part_that_has_rows(store: Store) -> None:
     assert all(left_out.values()), left_out
 
 
+class NoPartTable(CountingStore):
+    """The real store, but the table of part holders fails (refused, timed out) or is cut short."""
+
+    def __init__(self, store: Store, *, cut: bool) -> None:
+        super().__init__(store)
+        self.cut = cut
+
+    def select(self, text, bindings=None, **kwargs):
+        from kg.errors import QueryTimeout
+        from kg.queries import query
+
+        if text == query("entity_part_holders", self.base):
+            if not self.cut:
+                raise QueryTimeout("the store gave up")
+            return super().select(text, bindings, **kwargs)
+        return super().select(text, bindings, **kwargs)
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_without_the_part_table_a_page_asks_for_every_part(store: Store, monkeypatch, cut: bool) -> None:
+    """When the store fails to give the table whole (an error, or as many rows as the cap), every part is asked for
+    and the pages are the same."""
+    from kg.views import page_parts
+
+    if cut:
+        monkeypatch.setattr(page_parts, "MOST_HOLDERS", 10)
+    failing = NoPartTable(store, cut=cut)
+    for path in ("id/org/neusoft", "id/article/health", "def/indicator/life-expectancy", "id/org/neusoft-institute"):
+        failing.calls.clear()
+        built = page(failing, path)
+        asked = [c for c in failing.calls if 'AS ?part)' in c and "entity_part_holders" not in c]
+        assert all(f'BIND("{part}" AS ?part)' in asked[-1] for part in page_parts.OPTIONAL), path
+        assert summary_of(built) == summary_of(page(store, path)), path
+
+
+def summary_of(built) -> tuple:
+    return (built.title, [(g.prop.iri, g.total, [s.link.iri if s.link else s.text for s in g.statements])
+                          for gs in (built.statements.asserted, built.statements.inferred) for g in gs],
+            [(o.link.iri, o.value) for o in built.observations], len(built.article.facts) if built.article else 0)
+
+
 def test_the_part_table_follows_the_same_observation_links_as_the_page_query() -> None:
     """entity_part_holders.rq repeats the "obs" part's list of an observation's own properties: they must not
     drift."""
