@@ -392,10 +392,8 @@ class NoPartTable(CountingStore):
         from kg.errors import QueryTimeout
         from kg.queries import query
 
-        if text == query("entity_part_holders", self.base):
-            if not self.cut:
-                raise QueryTimeout("the store gave up")
-            return super().select(text, bindings, **kwargs)
+        if text == query("entity_part_holders", self.base) and not self.cut:
+            raise QueryTimeout("the store gave up")
         return super().select(text, bindings, **kwargs)
 
 

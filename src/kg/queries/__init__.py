@@ -61,12 +61,11 @@ def union_parts(text: str) -> list[str]:
     >>> union_parts("SELECT ?a ?b\\nWHERE {\\n  { ?a ?p ?o }\\n  UNION\\n  # b\\n  { ?b ?p ?o }\\n}\\n")
     ['SELECT ?a\\nWHERE {\\n  { ?a ?p ?o }\\n}\\n', 'SELECT ?b\\nWHERE {\\n  { ?b ?p ?o }\\n}\\n']
     """
-    head, where = _uncommented(text).split("WHERE {\n", 1)
+    head, body, tail = _split(text)
     prologue, _, projection = head.rpartition("SELECT ")
     names = projection.split()
-    body, _, tail = where.rpartition("}")
     parts = []
-    for part in body.split(PART_SEPARATOR):
+    for part in body:
         named = set(re.findall(r"[?$](\w+)", part))
         projected = " ".join(name for name in names if name[1:] in named)
         parts.append(f"{prologue}SELECT {projected}\nWHERE {{\n{part.rstrip()}\n}}{tail}")
@@ -80,12 +79,19 @@ def only_parts(text: str, names: set[str]) -> str:
     >>> only_parts('SELECT ?x\\nWHERE {\\n  { BIND("a" AS ?part) }\\n  UNION\\n  { BIND("b" AS ?part) }\\n}\\n', {"b"})
     'SELECT ?x\\nWHERE {\\n  { BIND("b" AS ?part) }\\n}\\n'
     """
-    head, where = _uncommented(text).split("WHERE {\n", 1)
-    body, _, tail = where.rpartition("}")
-    kept = [part for part in body.split(PART_SEPARATOR) if set(re.findall(r'BIND\("(\w+)" AS \?part\)', part)) & names]
+    head, body, tail = _split(text)
+    kept = [part for part in body if set(re.findall(r'BIND\("(\w+)" AS \?part\)', part)) & names]
     if not kept:
         raise ValueError(f"the query has no part named {sorted(names)}")
     return f"{head}WHERE {{\n{PART_SEPARATOR.join(part.rstrip() for part in kept)}\n}}{tail}"
+
+
+def _split(text: str) -> tuple[str, list[str], str]:
+    """Such a query's text before ``WHERE {``, its top-level parts and what follows the WHERE clause, comment lines
+    left out."""
+    head, where = _uncommented(text).split("WHERE {\n", 1)
+    body, _, tail = where.rpartition("}")
+    return head, body.split(PART_SEPARATOR), tail
 
 
 def _uncommented(text: str) -> str:

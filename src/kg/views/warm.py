@@ -18,6 +18,7 @@ from kg.views.cube_index import order_for
 from kg.views.entity import build_entity_page
 from kg.views.home import build_home_view
 from kg.views.hubs import hub_inbound
+from kg.views.page_parts import part_holders
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def warm(store: Store) -> float:
         build_home_view(store, lang, [])
     order_for(store)  # the data browser's index of every observation
     hub_inbound(store)  # the links to hubs other than their observations
+    part_holders(store)  # which entities each optional part of an entity page can have rows for
     build_entity_page(store, store.base + "id/org/neusoft", "zh")  # units, inverse properties, article texts
     seconds = time.monotonic() - started
     log.info("derived data ready in %.2f s", seconds)
