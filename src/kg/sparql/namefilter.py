@@ -1,20 +1,21 @@
 """``FILTER CONTAINS`` over names, answered from the text index (kg.sparql.textindex) instead of a scan of every name:
 
-    SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(CONTAINS(?label, "养老")) }
+    SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(CONTAINS(LCASE(?label), "neusoft")) }
 
 The engine reads every label for it (1 M quads: 160 ms). When a group of a query holds, at its own level, a triple
 ``?s P ?name`` (``P`` a name property of the index, kg.sparql.textrows.NAME_PROPERTIES) and a FILTER that requires
-``CONTAINS(?name, "text")`` — or ``STRSTARTS``, ``STRENDS``, ``REGEX`` with a plain pattern, alone or as an operand
-of ``&&`` — then in every solution the filter keeps, ``?s`` is an IRI with a name containing the text: one of the
-IRIs the index finds for it. Joining the group with ``VALUES ?s { those IRIs }`` therefore changes no answer (bag,
-OPTIONAL and MINUS alike: the filter drops every other solution anyway), and the engine reads only their names
-(0.13 ms).
+``CONTAINS(?name, "text")`` — or ``STRSTARTS``, ``STRENDS``, ``REGEX`` with a plain pattern (flags none or ``"i"``),
+the name and the text perhaps in ``LCASE``/``STR``, alone or as an operand of ``&&`` — then in every solution the
+filter keeps, ``?s`` is an IRI with a name whose folded form contains the folded text: one of the IRIs the index
+finds for it. Joining the group with ``VALUES ?s { those IRIs }`` therefore changes no answer (bag, OPTIONAL and
+MINUS alike: the filter drops every other solution anyway), and the engine reads only their names (0.13 ms).
 
 Exact only when the index holds every name the query can see, so the query is left as written under GRAPH or
-SERVICE, with a dataset of its own (FROM, the protocol's graphs), on a store where a blank node has a name (the index
-holds IRIs only), when the text folds to nothing, or when over :data:`MOST_CANDIDATES` IRIs would be listed. The
-reading is token-level and conservative: anything unsure (a path, a blank-node subject, ``LCASE(?name)``, a language
-tag on the text) forgoes the speed-up, never changes an answer.
+SERVICE, with a dataset of its own (FROM, the protocol's graphs), on a store where a blank node has a name or a name
+is not a literal (the index holds IRIs' literal names only), when the text folds to nothing, or when over
+:data:`MOST_CANDIDATES` IRIs would be listed. The reading is token-level and conservative: anything unsure (a path,
+a blank-node subject, ``UCASE(?name)``, a language tag on the text, other regex flags) forgoes the speed-up, never
+changes an answer.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ from kg.namespaces import CANONICAL_BASE
 from kg.sparql.guard import SYSTEM_IRI_PREFIXES, QueryInfo, Token, iri_value, keyword
 from kg.sparql.textindex import TextIndex
 from kg.sparql.textquery import TEXT_NAMESPACE, Edit, string_value
-from kg.sparql.textrows import NAME_PROPERTIES, blank_nodes_named
+from kg.sparql.textrows import NAME_PROPERTIES, names_unindexed
 from kg.store import Store
 from kg.store.memo import memo
 
-#: Functions whose truth requires the name to contain the text (``REGEX`` without flags, its pattern free of
-#: metacharacters: it then matches exactly where CONTAINS does).
+#: Functions whose truth requires the name to contain the text (``REGEX`` with a pattern free of metacharacters: it
+#: then matches where CONTAINS does; with the flag ``"i"`` where CONTAINS does in some case of each ASCII letter).
 NAME_FUNCTIONS = frozenset({"CONTAINS", "STRSTARTS", "STRENDS", "REGEX"})
+#: Calls around the name or the text that keep the rewrite exact: ``LCASE`` maps each character to itself or its
+#: lower case, and the index's keys are case-folded (every character folds as its lower case does, in full Unicode);
+#: ``STR`` gives a name's own text, as the index holds every name (:func:`names_all_indexed`). Not ``UCASE``: a
+#: character can upper-case to a letter it does not fold to (``ı`` to ``I``).
+WRAPPERS = frozenset({"LCASE", "STR"})
 _REGEX_SPECIAL = frozenset("\\|.-^?*+{}()[]$")
 #: Above this many IRIs, the scan is left to the engine (a longer VALUES block costs more than it saves).
 MOST_CANDIDATES = 2000
@@ -85,8 +91,9 @@ def name_filters(info: QueryInfo) -> list[NameFilter]:
 
 
 def names_all_indexed(store: Store) -> bool:
-    """Whether the text index holds every name of ``store`` (no blank node has one), once per data version."""
-    return not memo(store, "blank-node-names", blank_nodes_named)
+    """Whether the text index holds every name of ``store`` as text (each is a literal of an IRI), once per data
+    version."""
+    return not memo(store, "unindexed-names", names_unindexed)
 
 
 def name_filter_edits(filters: list[NameFilter], index: TextIndex) -> list[Edit]:
@@ -171,15 +178,53 @@ def _requires(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> l
     if operands:
         operands.append((start, hi))
         return [pair for a, b in operands for pair in _requires(tokens, match, a, b)]
-    call = tokens[lo:hi]
-    if (len(call) == 6 and keyword(call[0]) in NAME_FUNCTIONS and [t.text for t in (call[1], call[3], call[5])]
-            == ["(", ",", ")"] and call[2].kind == "var" and call[4].kind == "string"):
-        try:
-            text = string_value(call[4])
-        except QueryError:
-            return []
-        return [] if keyword(call[0]) == "REGEX" and _REGEX_SPECIAL & set(text) else [(call[2].text[1:], text)]
-    return []
+    return _name_call(tokens, match, lo, hi)
+
+
+def _name_call(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> list[tuple[str, str]]:
+    """(variable, text) of the call ``tokens[lo:hi]`` if it is a name function of a variable's name and a text —
+    each may be wrapped in :data:`WRAPPERS` — and, for ``REGEX``, a pattern without metacharacters and flags absent
+    or ``"i"`` with an ASCII pattern."""
+    function = keyword(tokens[lo])
+    if function not in NAME_FUNCTIONS or hi - lo < 6 or tokens[lo + 1].text != "(" or match.get(lo + 1) != hi - 1:
+        return []
+    arguments = _arguments(tokens, match, lo + 2, hi - 1)
+    if len(arguments) not in (2, 3) or len(arguments) == 3 and function != "REGEX":
+        return []
+    name, needle = (_unwrapped(tokens, match, *span) for span in arguments[:2])
+    if name is None or needle is None or tokens[name].kind != "var" or tokens[needle].kind != "string":
+        return []
+    try:
+        text = string_value(tokens[needle])
+        flags = [string_value(tokens[a]) for a, b in arguments[2:] if b == a + 1 and tokens[a].kind == "string"]
+    except QueryError:
+        return []
+    if function == "REGEX" and (_REGEX_SPECIAL & set(text) or len(flags) != len(arguments) - 2
+                                or flags not in ([], ["i"]) or flags and not text.isascii()):
+        return []
+    return [(tokens[name].text[1:], text)]
+
+
+def _arguments(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of the comma-separated arguments in ``tokens[lo:hi]`` (none if one is empty)."""
+    spans, start, i = [], lo, lo
+    while i < hi:
+        if tokens[i].kind == "other" and tokens[i].text in _OPENERS:
+            i = match[i]
+        elif tokens[i].kind == "other" and tokens[i].text == ",":
+            spans.append((start, i))
+            start = i + 1
+        i += 1
+    spans.append((start, hi))
+    return [] if any(a >= b for a, b in spans) else spans
+
+
+def _unwrapped(tokens: list[Token], match: dict[int, int], lo: int, hi: int) -> int | None:
+    """The single token ``tokens[lo:hi]`` is, inside any calls of :data:`WRAPPERS`; None if it is anything else."""
+    while hi - lo >= 4 and keyword(tokens[lo]) in WRAPPERS and tokens[lo + 1].text == "(" \
+            and match.get(lo + 1) == hi - 1:
+        lo, hi = lo + 2, hi - 1
+    return lo if hi == lo + 1 else None
 
 
 def _name_triples(tokens: list[Token], members: list[int], info: QueryInfo) -> list[tuple[str, str]]:

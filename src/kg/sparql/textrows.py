@@ -34,9 +34,9 @@ def label_rows(store: Store) -> list[Name]:
             for r in read_all(store, "text_labels")]
 
 
-def blank_nodes_named(store: Store) -> bool:
-    """Whether something other than an IRI has a name in ``store`` (kg/queries/text_unnamed.rq): the index then
-    lacks names that a query can see."""
+def names_unindexed(store: Store) -> bool:
+    """Whether something other than an IRI has a name in ``store``, or a name is not a literal
+    (kg/queries/text_unnamed.rq): the index then lacks names that a query can see."""
     return bool(store.select(query("text_unnamed", store.base)))
 
 
