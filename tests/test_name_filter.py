@@ -49,6 +49,10 @@ APPLIED = [
     'SELECT ?s ?l WHERE {{ ?s skos:altLabel|rdfs:label ?x . ?s rdfs:label ?l '
     'FILTER(STRSTARTS(lcase(str(?l)), LCASE("{t}")) && isIRI(?s)) }}',
     'SELECT ?s ?l WHERE {{ ?s schema:name ?l FILTER(REGEX(STR(?l), STR("{t}"))) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}") || CONTAINS(?l, "东软")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label|skos:altLabel | schema:name ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?l ?a WHERE {{ ?s rdfs:label ?l ; skos:altLabel ?a '
+    'FILTER((STRSTARTS(?l, "{t}") && LANG(?l) = "zh") || REGEX(LCASE(?a), "{t}") || STRENDS(?l, "局")) }}',
 ]
 #: Applied to ASCII texts only: a case-insensitive regex.
 APPLIED_ASCII = [
@@ -67,7 +71,14 @@ LEFT = [
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(LCASE(?l), UCASE("{t}"))) }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(CONCAT(?l, "x"), "{t}")) }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(LCASE(?l), "{t}", "i")) }}',
-    'SELECT ?s ?l WHERE {{ ?s rdfs:label|skos:prefLabel ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label|rdfs:comment ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label|^skos:prefLabel ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label|skos:prefLabel/rdfs:label ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?l WHERE {{ ?s (rdfs:label|skos:prefLabel) ?l FILTER(CONTAINS(?l, "{t}")) }}',
+    'SELECT ?s ?t WHERE {{ ?s rdfs:label ?l . ?t rdfs:label ?m FILTER(CONTAINS(?l, "{t}") || CONTAINS(?m, "a")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}") || CONTAINS(?l, "a") | CONTAINS(?l, "b")) }}',
+    'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(' + " || ".join(f'CONTAINS(?l, "{{t}}{i}")' for i in range(9))
+    + ') }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:label?l FILTER(CONTAINS(?l, "{t}")) }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:comment ?l FILTER(CONTAINS(?l, "{t}")) }}',
     'SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(CONTAINS(?l, "{t}"@zh)) }}',
