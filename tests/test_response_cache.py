@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 from kg.config import Settings
@@ -27,14 +28,42 @@ def test_a_repeated_query_is_answered_without_running_it_again(tmp_path: Path) -
         store.close()
 
 
-def test_the_cache_is_bounded(tmp_path: Path) -> None:
+def test_the_cache_is_bounded() -> None:
     from kg.store import QueryResponse
-    from kg.web.cache import ResponseCache
+    from kg.web.cache import ResponseCache, footprint
 
-    cache = ResponseCache(1000)
-    for i in range(50):
+    cache = ResponseCache(10_000)
+    for i in range(200):
         cache.put(("v", i), QueryResponse(b"x" * 100, "text/csv", "SELECT"))
-    assert len(cache) == 9  # 101 bytes each: the body and the key
-    assert cache.get(("v", 0)) is None and cache.get(("v", 49)) is not None
-    cache.put(("v", "big"), QueryResponse(b"x" * 200, "text/csv", "SELECT"))  # over an eighth: not kept
+    assert 0 < len(cache) < 200 and cache.size <= 10_000
+    assert cache.get(("v", 0)) is None and cache.get(("v", 199)) is not None
+    big = QueryResponse(b"x" * 1_300, "text/csv", "SELECT")
+    assert footprint(big) > 10_000 // 8
+    cache.put(("v", "big"), big)  # over an eighth: not kept
     assert cache.get(("v", "big")) is None
+
+
+def test_the_budget_is_the_memory_the_answers_take(tmp_path: Path) -> None:
+    """Small answers through the app (an ``ASK`` each, with the endpoint's dozen headers): the memory the kept answers
+    take (traced) stays within the budget, and fills most of it. Counted by bodies and keys alone, such answers held
+    5.5 times the budget."""
+    budget_mb = 1
+    settings = Settings(data_files=(str(write_observations(tmp_path / "obs.nt", n=20)),), cache_dir=tmp_path,
+                        response_cache_mb=budget_mb, workers=1)
+    app = create_app(settings)
+    client = app.test_client()
+    ask = {"Accept": "application/sparql-results+json"}
+    try:
+        for i in range(100):  # the first answers build what every later one shares (the app's own memory)
+            client.post("/sparql", data={"query": f"ASK {{}} # warm {i}"}, headers=ask)
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(3_000):
+            assert client.post("/sparql", data={"query": f"ASK {{}} # {i}"}, headers=ask).status_code == 200
+        held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        answers = app.wsgi_app.answers  # type: ignore[attr-defined]
+        assert 0 < len(answers) < 3_000 and answers.size <= budget_mb * 2**20
+        assert 0.5 * budget_mb * 2**20 <= held <= 1.1 * budget_mb * 2**20, held
+    finally:
+        app.extensions["kg.store"].close()

@@ -60,7 +60,8 @@ class Settings:
     query_slots: int = 4
     query_slots_per_client: int = 2
     admission_wait: float = 1.0
-    #: Memory for complete answers to repeated requests (queries, pages), per worker process, in MiB (0: none).
+    #: Memory for complete answers to repeated requests (queries, pages), in MiB for the whole server, shared out
+    #: among the worker processes (0: none).
     response_cache_mb: int = 64
     #: Seconds a client may take to send a request body (a slow upload then gets 408).
     body_timeout: float = 10.0

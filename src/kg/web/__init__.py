@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.after_request(add_security_headers)
     for blueprint in (sparql.bp, ui.bp, site.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
-    answers.install(app, store, max_bytes=settings.response_cache_mb * 2**20,
+    # the budget is the server's: each worker process keeps its share
+    answers.install(app, store, max_bytes=settings.response_cache_mb * 2**20 // max(1, settings.workers),
                     max_query_length=settings.max_query_length, body_timeout=settings.body_timeout)
     return app

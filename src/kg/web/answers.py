@@ -14,6 +14,7 @@ says nothing against it (status 200, no ``Set-Cookie``, ``Cache-Control`` withou
 
 from __future__ import annotations
 
+import sys
 import typing as t
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from flask import Flask, Response, request
 from kg.errors import KgError
 from kg.store import Store
 from kg.web.body import query_body_limit, read_ahead
-from kg.web.cache import ResponseCache
+from kg.web.cache import ResponseCache, footprint
 
 Environ = dict[str, t.Any]
 StartResponse = t.Callable[..., t.Any]
@@ -47,14 +48,18 @@ PASS_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
                 "HTTP_RANGE", "HTTP_AUTHORIZATION")
 #: The environ flag a view's response sets when it may be kept.
 STORABLE = "kg.answer.storable"
+#: Headers whose value is each answer's own; every other (name, value) pair repeats across answers and is kept once.
+OWN_HEADERS = frozenset({"etag", "content-length", "last-modified"})
+#: Most distinct header pairs kept once (each a few hundred bytes at most); others are kept with their answer.
+SHARED_PAIRS = 512
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """A complete response: what :class:`ResponseCache` keeps (sized by ``body``)."""
+    """A complete response: what :class:`ResponseCache` keeps."""
 
     status: str
-    headers: list[tuple[str, str]]
+    headers: tuple[tuple[str, str], ...]
     body: bytes
 
 
@@ -65,6 +70,7 @@ class AnswerCache:
                  max_bytes: int, body_limit: int, body_timeout: float) -> None:
         self.app, self.store = app, store
         self.answers: ResponseCache[Answer] = ResponseCache(max_bytes)
+        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}
         self.body_limit, self.body_timeout = body_limit, body_timeout
 
     def key(self, environ: Environ) -> tuple[object, ...] | None:
@@ -96,7 +102,7 @@ class AnswerCache:
             return self.app(environ, start_response)
         answer = self.answers.get(key)
         if answer is not None:
-            start_response(answer.status, answer.headers)
+            start_response(answer.status, list(answer.headers))
             return [] if environ["REQUEST_METHOD"] == "HEAD" else [answer.body]
         seen: list[t.Any] = []
 
@@ -113,8 +119,23 @@ class AnswerCache:
             if hasattr(chunks, "close"):
                 chunks.close()
         if seen and keepable(*seen):
-            self.answers.put(key, Answer(seen[0], list(seen[1]), body))
+            headers, own = self.shared(seen[1])
+            answer = Answer(sys.intern(seen[0]), headers, body)
+            self.answers.put(key, answer, sys.getsizeof(answer) + sys.getsizeof(headers) + own + sys.getsizeof(body))
         return [body]
+
+    def shared(self, headers: list[tuple[str, str]]) -> tuple[tuple[tuple[str, str], ...], int]:
+        """``headers`` with each repeating pair replaced by its one kept copy, and the bytes of the pairs that are
+        the answer's own (a small answer's dozen header pairs took more memory than its body and key together)."""
+        kept, own = [], 0
+        for pair in headers:
+            found = self._pairs.get(pair)
+            if found is None and pair[0].lower() not in OWN_HEADERS and len(self._pairs) < SHARED_PAIRS:
+                found = self._pairs.setdefault(pair, pair)
+            if found is None:
+                own += footprint(pair)
+            kept.append(found or pair)
+        return tuple(kept), own
 
 
 def keepable(status: str, headers: list[tuple[str, str]]) -> bool:
