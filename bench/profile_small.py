@@ -33,8 +33,8 @@ def shares(raw: str) -> tuple[collections.Counter, collections.Counter]:
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
         frames = [frame.split(" (")[0] for frame in stack.split(";")]
-        if "_child_main" in frames:
-            rest = frames[frames.index("_child_main") + 1:]
+        if "child_main" in frames:
+            rest = frames[frames.index("child_main") + 1:]
             child[" > ".join(rest[:1] + rest[-1:]) if rest else "(self)"] += int(count)
         elif "ThreadWorker.handle" in frames:
             if "ExecutorPool.run" in frames:
