@@ -267,4 +267,5 @@ def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple
 
 def text_index(store: Store) -> TextIndex:
     """The store's text index for its current data version, built on first use (kg.store.memo)."""
-    return memo(store, "text-index", lambda s: build_text_index(label_rows(s), s.base, type_rows(s)))
+    return memo(store, "text-index", lambda s: build_text_index(label_rows(s), s.base, type_rows(s)),
+                keep=True)  # building it imports pypinyin (57 MiB): a start on known data reads it back instead

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 START, END = "\x02", "\x03"
 HAN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 
 
 @lru_cache(maxsize=65536)
 def _pinyin_run(han: str) -> str:
+    from pypinyin import lazy_pinyin  # 57 MiB: only when an index is built, not when one is read back
+
     return "".join(lazy_pinyin(han))
 
 

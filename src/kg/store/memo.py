@@ -48,8 +48,9 @@ _WATCHED: set[int] = set()
 _GONE: list[int] = []
 
 
-def memo(store: Store, name: str, compute: t.Callable[[Store], T]) -> T:
-    """``compute(store)``, computed once per data version of ``store`` and kept under ``name``."""
+def memo(store: Store, name: str, compute: t.Callable[[Store], T], *, keep: bool = False) -> T:
+    """``compute(store)``, computed once per data version of ``store`` and kept under ``name``; with ``keep``, kept
+    on disk however fast it was computed (its computation loads what a start on known data should not)."""
     key = (id(store), store.data_version(), name)
     with _LOCK:
         _forget_gone()
@@ -61,7 +62,7 @@ def memo(store: Store, name: str, compute: t.Callable[[Store], T]) -> T:
         with _LOCK:
             if key in _VALUES:
                 return _VALUES[key]
-        value = _compute(store, key, compute)
+        value = _compute(store, key, compute, keep)
         with _LOCK:
             for stale in [k for k in _VALUES if k[0] == key[0] and k[2] == name and k[1] != key[1]]:
                 del _VALUES[stale]
@@ -105,7 +106,7 @@ def _kept_path(store: Store, key: Key) -> Path | None:
     return Path(directory) / f"{key[1]}-{code_digest()}-{name}.pickle"
 
 
-def _compute(store: Store, key: Key, compute: t.Callable[[Store], T]) -> T:
+def _compute(store: Store, key: Key, compute: t.Callable[[Store], T], keep: bool = False) -> T:
     """The value an earlier process kept in the store's ``derived_dir``, else computed (and kept if it was slow)."""
     path = _kept_path(store, key)
     if path is not None and path.is_file():
@@ -116,7 +117,7 @@ def _compute(store: Store, key: Key, compute: t.Callable[[Store], T]) -> T:
             log.warning("derived value %s: cannot read %s (%s); computing it again", key[2], path, err)
     started = time.monotonic()
     value = compute(store)
-    if path is not None and time.monotonic() - started > KEEP_SECONDS:
+    if path is not None and (keep or time.monotonic() - started > KEEP_SECONDS):
         _keep(value, path, key[2])
     return value
 

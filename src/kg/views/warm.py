@@ -14,10 +14,13 @@ import time
 from kg.sparql.namefilter import names_all_indexed
 from kg.sparql.textindex import text_index
 from kg.store import Store
+from kg.store.memo import memo
+from kg.views.collate import collation_table, know
 from kg.views.cube_index import order_for
 from kg.views.entity import build_entity_page
 from kg.views.home import build_home_view
 from kg.views.hubs import hub_inbound
+from kg.views.labels import labels_for
 from kg.views.page_parts import part_holders
 
 log = logging.getLogger(__name__)
@@ -26,7 +29,11 @@ log = logging.getLogger(__name__)
 def warm(store: Store) -> float:
     """Compute the per-data-version tables pages and search use; return the seconds it took."""
     started = time.monotonic()
-    text_index(store)
+    index = text_index(store)
+    labels = labels_for(store)
+    know(memo(store, "collation", lambda _: collation_table(
+        [text for texts in labels.values() for text in texts.values()]
+        + [text for entry in index.entries.values() for text in (entry.zh, entry.en)]), keep=True))
     names_all_indexed(store)  # a scan of every name: made here, not by each worker (memory mode copies what it reads)
     for lang in ("zh", "en"):
         build_home_view(store, lang, [])
