@@ -3,8 +3,9 @@ orders them), other text case-insensitively, so 东软 sorts under d next to "Da
 
 pypinyin costs 57 MiB and 0.17 s to import (its phrase dictionary), so it is imported only for a text not met
 before: the pinyin of every name of the data is computed once per data version (:func:`collation_table`, kept on
-disk by kg.store.memo) and given to :func:`know` in the warm-up, so a server starting on a data version it has
-seen never imports it. A key is a function of the text alone: keys from an older data version stay right.
+disk by kg.store.memo) and given to :func:`know` in the warm-up of an embedded store, so a server starting on a data
+version it has seen never imports it (over a remote store, whose derived values are not kept on disk, keys are made
+as needed). A key is a function of the text alone: keys from an older data version stay right.
 """
 
 from __future__ import annotations

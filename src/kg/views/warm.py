@@ -30,10 +30,11 @@ def warm(store: Store) -> float:
     """Compute the per-data-version tables pages and search use; return the seconds it took."""
     started = time.monotonic()
     index = text_index(store)
-    labels = labels_for(store)
-    know(memo(store, "collation", lambda _: collation_table(
-        [text for texts in labels.values() for text in texts.values()]
-        + [text for entry in index.entries.values() for text in (entry.zh, entry.en)]), keep=True))
+    if getattr(store, "derived_dir", None) is not None:  # kept on disk: a restart reads it instead of using pypinyin
+        labels = labels_for(store)  # (a remote store's would be computed at every start: 2-3 s at 1 M triples)
+        know(memo(store, "collation", lambda _: collation_table(
+            [text for texts in labels.values() for text in texts.values()]
+            + [text for entry in index.entries.values() for text in (entry.zh, entry.en)]), keep=True))
     names_all_indexed(store)  # a scan of every name: made here, not by each worker (memory mode copies what it reads)
     for lang in ("zh", "en"):
         build_home_view(store, lang, [])
