@@ -96,10 +96,7 @@ def name_filter_edits(filters: list[NameFilter], index: TextIndex) -> list[Edit]
     ``VALUES`` compiles, in Virtuoso, to a system table its public endpoint refuses)."""
     edits = []
     for found in filters:
-        iris: set[str] | None = set()
-        for text in found.texts:
-            held = index.holding(text, MOST_CANDIDATES)
-            iris = None if held is None or iris is None else iris | held
+        iris = _holding_any(index, found.texts)
         if iris is None or len(iris) > MOST_CANDIDATES or any(i.startswith(SYSTEM_IRI_PREFIXES) for i in iris):
             continue
         if not iris:
@@ -108,6 +105,18 @@ def name_filter_edits(filters: list[NameFilter], index: TextIndex) -> list[Edit]
             block = f" VALUES {found.subject} {{ {' '.join(sorted(str(ox.NamedNode(i)) for i in iris))} }} "
         edits.append((found.at, found.at, block))
     return edits
+
+
+def _holding_any(index: TextIndex, texts: tuple[str, ...]) -> set[str] | None:
+    """The IRIs with a key holding one of ``texts``; None as soon as one text is held by too many (the rest need no
+    lookup) or folds to nothing."""
+    iris: set[str] = set()
+    for text in texts:
+        held = index.holding(text, MOST_CANDIDATES)
+        if held is None:
+            return None
+        iris |= held
+    return iris
 
 
 def _matches(tokens: list[Token]) -> dict[int, int] | None:

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 T = t.TypeVar("T")
 
-#: Pinyin keys of the data's non-ASCII names (text -> key), from :func:`know`.
-_KNOWN: dict[str, str] = {}
+#: Pinyin keys of the data's non-ASCII names (text -> key), from :func:`know` (never changed in place).
+_KNOWN: Mapping[str, str] = {}
 
 
 def pinyin_of(text: str) -> str:
@@ -40,7 +40,7 @@ def collation_table(texts: Iterable[str]) -> dict[str, str]:
 def know(table: Mapping[str, str]) -> None:
     """Use ``table``'s keys (text -> :func:`pinyin_of`) instead of computing them."""
     global _KNOWN
-    _KNOWN = dict(table) if not _KNOWN else {**_KNOWN, **table}
+    _KNOWN = table if not _KNOWN else {**_KNOWN, **table}  # the first table is used as it is, not copied
     collation_key.cache_clear()
 
 
