@@ -22,30 +22,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-from kg.sparql.textkeys import END, HAN, START, fold, key_grams, needle_grams, pinyin_key, score_of
+from kg.packed import Packed
+from kg.sparql.textcolumns import Entries, Entry
+from kg.sparql.textkeys import HAN, START, fold, key_grams, needle_grams, pinyin_key, score_of
 from kg.sparql.textrows import Name, label_rows, type_rows
 from kg.store import Store
 from kg.store.memo import memo
 
 #: Candidates checked per step of a scan (between checks of whether enough entries were found).
 CHUNK = 512
-
-
-@dataclass(slots=True, eq=False)
-class Entry:
-    """One IRI of the index: its Chinese and English names (the first seen), asserted types and keys."""
-
-    iri: str
-    zh: str = ""
-    en: str = ""
-    types: frozenset[str] = frozenset()
-    keys: tuple[str, ...] = ()
-    #: Under the store's base (the entities /search and the reconciliation service offer).
-    local: bool = False
-
-    @property
-    def labels(self) -> dict[str, str]:
-        return {lang: text for lang, text in (("zh", self.zh), ("en", self.en)) if text}
 
 
 @dataclass(slots=True)
@@ -58,8 +43,9 @@ class Hit:
 
 
 Accept = t.Callable[[Entry], bool]
-#: How a key ranks for a needle: (0 exact / 1 prefix / 2 substring, key length, key number).
-Rank = tuple[int, int, int]
+#: How a key ranks for a needle: (0 exact / 1 prefix / 2 substring, key number); keys are numbered shortest first,
+#: so among keys of one kind the shorter ranks first.
+Rank = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -67,7 +53,7 @@ class _Source:
     """Candidate key numbers: those of the rarest of ``postings`` (each key containing the needle holds them all),
     or those in *any* of them (a one-character needle's)."""
 
-    postings: list[array]
+    postings: list[t.Sequence[int]]
     union: bool = False
 
     def size(self) -> int:
@@ -86,43 +72,49 @@ class _Source:
 
 
 class TextIndex:
-    """Entries by IRI, and the n-gram postings of their keys (see the module docstring)."""
+    """Entries by IRI, and the n-gram postings of their keys (see the module docstring), packed
+    (kg.sparql.textcolumns): keys are numbered, entries too (by IRI), and ``owners[k]`` is key ``k``'s entry."""
 
-    def __init__(self, entries: dict[str, Entry]) -> None:
-        self.entries = entries
-        pairs = sorted((k, e.iri) for e in entries.values() for k in e.keys)
+    def __init__(self, entries: t.Iterable[Entry]) -> None:
+        listed = list(entries)
+        pairs = sorted((k, e.iri) for e in listed for k in e.keys)
         pairs.sort(key=lambda pair: len(pair[0]))  # stable: by length, then key, then IRI
-        # fresh copies made in key order lie in memory in the order scans read them (about 3x faster checks)
-        self.keys: list[str] = [(k + END)[:-1] for k, _ in pairs]
-        self.key_entry: list[Entry] = [entries[iri] for _, iri in pairs]
-        fresh: dict[str, list[str]] = {}
-        for key, entry in zip(self.keys, self.key_entry, strict=True):
-            fresh.setdefault(entry.iri, []).append(key)
-        for entry in entries.values():
-            entry.keys = tuple(sorted(fresh.get(entry.iri, ())))
-            entry.zh = next((k for k in entry.keys if k == entry.zh), entry.zh)  # one string for both
-        postings: defaultdict[str, array] = defaultdict(lambda: array("I"))
-        for kid, key in enumerate(self.keys):
+        keys = Packed(k for k, _ in pairs)
+        table = Entries.build(listed, keys, {(iri, key): kid for kid, (key, iri) in enumerate(pairs)})
+        number = {iri: n for n, iri in enumerate(table.iris)}
+        grams: defaultdict[str, array] = defaultdict(lambda: array("I"))
+        for kid, (key, _) in enumerate(pairs):
             for gram in key_grams(key):
-                postings[gram].append(kid)
-        self.postings: dict[str, array] = dict(postings)
-        self.vocabulary = sorted(self.postings)
-        self.longest = len(self.keys[-1]) if self.keys else 0
+                grams[gram].append(kid)
+        vocabulary = sorted(grams)
+        flat, bounds = array("I"), array("I", [0])
+        for gram in vocabulary:
+            flat.extend(grams.pop(gram))
+            bounds.append(len(flat))
+        longest = len(pairs[-1][0]) if pairs else 0
+        from_length = [bisect_left(pairs, L, key=lambda pair: len(pair[0])) for L in range(longest + 2)]
+        self._set(keys, array("I", (number[iri] for _, iri in pairs)), table, vocabulary, flat, bounds, from_length)
+
+    def _set(self, keys: Packed, owners: array, entries: Entries, vocabulary: list[str], flat: array,
+             bounds: array, from_length: list[int]) -> None:
+        self.keys, self.owners, self.entries, self.vocabulary = keys, owners, entries, vocabulary
+        self._flat, self._bounds = flat, bounds
+        view = memoryview(flat)
+        #: The ascending key numbers holding each gram: views into one array of all postings.
+        self.postings: dict[str, t.Sequence[int]] = {
+            gram: view[bounds[i]:bounds[i + 1]] for i, gram in enumerate(vocabulary)}
+        self.longest = len(from_length) - 2  # characters of the longest key
         #: First key number whose key has at least L characters, for every L up to one more than the longest.
-        self.from_length = [bisect_left(self.keys, L, key=len) for L in range(self.longest + 2)]
+        self.from_length = from_length
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __reduce__(self) -> tuple[t.Any, ...]:
-        """Pickled as columns, the keys first (kg.store.memo keeps the index on disk): 86,000 entries pickled as
-        objects took 0.39 s of a 1 M-triple start-up to read, as columns 0.1 s; and the keys come back in memory in
-        key order, the order scans read them."""
-        entries = list(self.entries.values())
-        number = {id(entry): n for n, entry in enumerate(entries)}
-        columns = tuple([getattr(e, name) for e in entries] for name in ("iri", "zh", "en", "types", "keys", "local"))
-        owners = array("I", (number[id(entry)] for entry in self.key_entry))
-        return _restored, (self.keys, columns, owners, self.postings, self.from_length)
+        """Pickled as its columns (kg.store.memo keeps the index on disk): a few large strings and arrays, read back
+        in well under a second at 1 M triples."""
+        return _restored, (self.keys, self.owners, self.entries, self.vocabulary, self._flat, self._bounds,
+                           self.from_length)
 
     def find(self, text: str, *, limit: int = 100, accept: Accept | None = None) -> list[Hit]:
         """The ``limit`` best entries with a key containing ``text`` (case-insensitive; white space is also tried
@@ -130,12 +122,15 @@ class TextIndex:
         needle = fold(text)
         if not needle or limit <= 0:
             return []
-        best: dict[str, tuple[Rank, Hit]] = {}
+        best: dict[int, tuple[Rank, str]] = {}  # entry number -> its best rank, and for which variant
         for variant in dict.fromkeys([needle, needle.replace(" ", "")]):
-            for rank, hit in self._find(variant, limit, accept):
-                if hit.entry.iri not in best or rank < best[hit.entry.iri][0]:
-                    best[hit.entry.iri] = (rank, hit)
-        return [hit for _, hit in sorted(best.values(), key=lambda pair: pair[0])[:limit]]
+            for owner, rank in self._find(variant, limit, accept):
+                if owner not in best or rank < best[owner][0]:
+                    best[owner] = (rank, variant)
+        chosen = sorted(best.items(), key=lambda item: item[1][0])[:limit]
+        keys = [self.keys[rank[1]] for _, (rank, _) in chosen]
+        return [Hit(self.entries.entry(owner), key, score_of(variant, key))
+                for (owner, (_, variant)), key in zip(chosen, keys, strict=True)]
 
     def holding(self, text: str, most: int) -> set[str] | None:
         """Every IRI with a key containing ``text`` folded (a superset of those with a name containing ``text``:
@@ -145,51 +140,55 @@ class TextIndex:
             return None
         if len(needle) > self.longest:
             return set()
-        found: set[str] = set()
+        found: set[int] = set()
+        find, starts, owners, sought = self.keys.data.find, self.keys.starts, self.owners, needle.encode()
         for chunk in self._candidates(needle_grams(needle), needle).chunks(0):
-            found.update(self.key_entry[k].iri for k in chunk if needle in self.keys[k])
+            found.update(owners[k] for k in chunk if find(sought, starts[k], starts[k + 1]) >= 0)
             if len(found) > most:
                 return None
-        return found
+        iris = self.entries.iris
+        return {iris[n] for n in found}
 
-    def _find(self, needle: str, limit: int, accept: Accept | None) -> list[tuple[Rank, Hit]]:
+    def _find(self, needle: str, limit: int, accept: Accept | None) -> list[tuple[int, Rank]]:
+        """The ``limit`` best (entry number, rank) pairs for ``needle``, best first."""
         n = len(needle)
         if n > self.longest:  # no key is long enough to hold it
             return []
         substrings = self._candidates(needle_grams(needle), needle)
         prefixes = self._candidates([START + needle[:2]] if n > 1 else [], START + needle)
-        ranks: dict[str, Rank] = {}
-        refused: set[str] = set()
+        ranks: dict[int, Rank] = {}  # by entry number
+        refused: set[int] = set()
         if prefixes.size() < substrings.size():  # the few keys that start like the needle, then any substring
             self._scan(needle, prefixes, n, True, 2, ranks, refused, limit, accept)
             self._scan(needle, substrings, n + 1, False, 2, ranks, refused, limit, accept)
         else:  # one pass, until ``limit`` entries have an exact or prefix key (a later one cannot rank higher)
             self._scan(needle, substrings, n, False, 1, ranks, refused, limit, accept)
-        best = sorted(ranks.items(), key=lambda item: item[1])[:limit]
-        return [(rank, Hit(self.entries[iri], self.keys[rank[2]], score_of(needle, self.keys[rank[2]])))
-                for iri, rank in best]
+        return sorted(ranks.items(), key=lambda item: item[1])[:limit]
 
     def _scan(self, needle: str, source: _Source, shortest: int, prefix: bool, counted_kind: int,
-              ranks: dict[str, Rank], refused: set[str], limit: int, accept: Accept | None) -> None:
+              ranks: dict[int, Rank], refused: set[int], limit: int, accept: Accept | None) -> None:
         """Check ``source``'s keys of at least ``shortest`` characters in order, keeping each entry's best rank,
         until ``limit`` entries rank with a kind up to ``counted_kind`` (0 exact, 1 prefix, 2 substring)."""
-        keys, owners, n = self.keys, self.key_entry, len(needle)
+        starts, owners, sought = self.keys.starts, self.owners, needle.encode()
+        find, begins, size = self.keys.data.find, self.keys.data.startswith, len(sought)
         counted = sum(1 for rank in ranks.values() if rank[0] <= counted_kind)
         for chunk in source.chunks(self.from_length[shortest]):
             if counted >= limit:
                 return
-            matched = ([k for k in chunk if keys[k].startswith(needle)] if prefix
-                       else [k for k in chunk if needle in keys[k]])
+            matched = ([k for k in chunk if begins(sought, starts[k], starts[k + 1])] if prefix
+                       else [k for k in chunk if find(sought, starts[k], starts[k + 1]) >= 0])
             for kid in matched:
-                entry, key = owners[kid], keys[kid]
-                if entry.iri in refused:
+                owner = owners[kid]
+                if owner in refused:
                     continue
-                rank = (0 if len(key) == n else 1 if prefix or key.startswith(needle) else 2, len(key), kid)
-                old = ranks.get(entry.iri)
-                if old is None and accept is not None and not accept(entry):
-                    refused.add(entry.iri)
+                kind = (0 if starts[kid + 1] - starts[kid] == size
+                        else 1 if prefix or begins(sought, starts[kid], starts[kid + 1]) else 2)
+                rank = (kind, kid)
+                old = ranks.get(owner)
+                if old is None and accept is not None and not accept(self.entries.entry(owner)):
+                    refused.add(owner)
                 elif old is None or rank < old:
-                    ranks[entry.iri] = rank
+                    ranks[owner] = rank
                     counted += rank[0] <= counted_kind and (old is None or old[0] > counted_kind)
                     if counted >= limit:
                         return
@@ -218,25 +217,24 @@ class TextIndex:
             postings = self.postings.get(gram)
             if postings is not None and len(postings) <= cap:
                 counts.update(postings)
-        out: dict[str, Entry] = {}
+        out: dict[int, Entry] = {}
         for kid, _ in counts.most_common():
-            entry = self.key_entry[kid]
-            if entry.iri not in out and (accept is None or accept(entry)):
-                out[entry.iri] = entry
+            owner = self.owners[kid]
+            if owner in out:
+                continue
+            entry = self.entries.entry(owner)
+            if accept is None or accept(entry):
+                out[owner] = entry
                 if len(out) >= limit:
                     break
         return list(out.values())
 
 
-def _restored(keys: list[str], columns: tuple[list[t.Any], ...], owners: array, postings: dict[str, array],
+def _restored(keys: Packed, owners: array, entries: Entries, vocabulary: list[str], flat: array, bounds: array,
               from_length: list[int]) -> TextIndex:
     """A :class:`TextIndex` from its pickled columns (:meth:`TextIndex.__reduce__`), without building it again."""
     index = TextIndex.__new__(TextIndex)
-    entries = [Entry(*values) for values in zip(*columns, strict=True)]
-    index.entries = {entry.iri: entry for entry in entries}
-    index.keys, index.key_entry = keys, [entries[n] for n in owners]
-    index.postings, index.vocabulary = postings, sorted(postings)
-    index.longest, index.from_length = (len(keys[-1]) if keys else 0), from_length
+    index._set(keys, owners, entries, vocabulary, flat, bounds, from_length)
     return index
 
 
@@ -249,20 +247,16 @@ def build_text_index(names: t.Iterable[Name], base: str, types: t.Iterable[tuple
         if short in ("zh", "en"):
             labels.setdefault(short, label)
         key = fold(label)
-        keys.add(label if key == label else key)  # one string for both when folding changes nothing
+        keys.add(key)
         if short == "zh" or HAN.search(label):
             keys.add(pinyin_key(label).replace(" ", ""))
     typed: dict[str, set[str]] = {}
     for iri, type_iri in types:
         if iri in found:
             typed.setdefault(iri, set()).add(type_iri)
-    shared: dict[frozenset[str], frozenset[str]] = {}  # many entries have the same types: one set for them all
-    entries = {}
-    for iri, (labels, keys) in found.items():
-        frozen = frozenset(typed.get(iri, ()))
-        entries[iri] = Entry(iri, labels.get("zh", ""), labels.get("en", ""), shared.setdefault(frozen, frozen),
-                             tuple(sorted(k for k in keys if k)), iri.startswith(base))
-    return TextIndex(entries)
+    return TextIndex(Entry(iri, labels.get("zh", ""), labels.get("en", ""), frozenset(typed.get(iri, ())),
+                           tuple(sorted(k for k in keys if k)), iri.startswith(base))
+                     for iri, (labels, keys) in found.items())
 
 
 def text_index(store: Store) -> TextIndex:

@@ -14,6 +14,8 @@ import typing as t
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from kg.packed import PackedMap
+
 T = t.TypeVar("T")
 
 #: Pinyin keys of the data's non-ASCII names (text -> key), from :func:`know` (never changed in place).
@@ -32,9 +34,10 @@ def pinyin_of(text: str) -> str:
     return " ".join(lazy_pinyin(text)).casefold()
 
 
-def collation_table(texts: Iterable[str]) -> dict[str, str]:
-    """The pinyin keys of the texts that are not ASCII (an ASCII text's key is the text case-folded)."""
-    return {text: pinyin_of(text) for text in dict.fromkeys(texts) if not text.isascii()}
+def collation_table(texts: Iterable[str]) -> Mapping[str, str]:
+    """The pinyin keys of the texts that are not ASCII (an ASCII text's key is the text case-folded), packed: the
+    table is shared by every worker (26 MiB as a dict at 1 M quads, 6 packed)."""
+    return PackedMap({text: pinyin_of(text) for text in dict.fromkeys(texts) if not text.isascii()})
 
 
 def know(table: Mapping[str, str]) -> None:
