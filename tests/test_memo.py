@@ -3,6 +3,7 @@ same data, never read back for other data, another base or other code, and a dam
 
 from __future__ import annotations
 
+import mmap
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg.config import Settings
+from kg.packed import PackedMap
 from kg.store import memo as memo_module
 from kg.store.memo import memo
 from stores import embedded_store
@@ -104,3 +106,33 @@ def test_a_store_that_is_gone_leaves_no_values_to_the_next_one(settings: Setting
             store.close()
         del store
         gc.collect()
+
+
+def slow_table(store) -> PackedMap:
+    time.sleep(memo_module.KEEP_SECONDS + 0.1)
+    return PackedMap({f"text {i}": f"key {i}" for i in range(5000)} | {"东软": "dong ruan"})
+
+
+def test_packed_tables_come_back_as_memory_maps_of_the_kept_file(settings: Settings) -> None:
+    """kg.packed's bytes and arrays are written apart from the pickle and read back as memory maps (one copy in the
+    page cache for every process of the server), answering alike; a file cut short is computed again."""
+    store = embedded_store(settings)
+    try:
+        built = memo(store, "test table", slow_table)
+        [kept] = (settings.cache_dir / "derived").glob("*.pickle")
+    finally:
+        store.close()
+    assert kept.read_bytes().startswith(memo_module.MAGIC)
+    store = embedded_store(settings)
+    try:
+        back = memo(store, "test table", lambda s: pytest.fail("computed again"))
+    finally:
+        store.close()
+    assert isinstance(back.keys_.data, mmap.mmap) and isinstance(back.values_.data, mmap.mmap)
+    assert dict(back.items()) == dict(built.items()) and back.get("东软") == "dong ruan" and len(back) == 5001
+    kept.write_bytes(kept.read_bytes()[:-100])  # the last buffer cut short
+    store = embedded_store(settings)
+    try:
+        assert memo(store, "test table", lambda s: "again") == "again"
+    finally:
+        store.close()

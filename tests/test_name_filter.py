@@ -5,6 +5,7 @@ where a blank node has a name is never rewritten; over HTTP both backends give t
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from pathlib import Path
@@ -179,12 +180,18 @@ def test_a_long_query_is_read_in_linear_time(project_store) -> None:
     for shape in shapes:
         text = PROLOGUE + shape
         assert len(text.encode()) <= Settings.from_env().max_query_length
-        started = time.perf_counter()
-        info = check_query(text)
-        guard = time.perf_counter() - started
-        started = time.perf_counter()
-        filters = namefilter.name_filters(info)
-        assert time.perf_counter() - started <= 2 * guard + 0.02, shape[:80]
+        gc.collect()
+        gc.disable()  # a full collection of the test process's heap (250,000 objects: ~50 ms) is not the step's time
+        try:
+            started = time.perf_counter()
+            info = check_query(text)
+            guard = time.perf_counter() - started
+            started = time.perf_counter()
+            filters = namefilter.name_filters(info)
+            step = time.perf_counter() - started
+        finally:
+            gc.enable()
+        assert step <= 2 * guard + 0.02, shape[:80]
         assert 1 <= len(filters) <= namefilter.MOST_FILTERS
 
 

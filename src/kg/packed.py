@@ -4,10 +4,16 @@ Why: the tables derived once per data version (the text index, the label map, th
 server's master process and shared with the workers by fork, so their size is the server's size. As Python objects
 — a ``str`` of 50+ bytes of overhead per text, a ``dict`` per IRI — the label map of 1 M quads took 58 MiB; packed
 it takes a fifth of that. Lookups cost a few microseconds (a bisection over the sorted keys) instead of one hash.
+
+Pickled with protocol 5, their bytes and arrays are out-of-band buffers (:func:`out_of_band`): kg.store.memo writes
+them to its file as they are and reads them back as memory maps of that file, so every process of a server reads
+one copy from the page cache and only the pages a lookup touched are resident. A buffer read back (``bytes``,
+``bytearray`` or a memory map) serves as it is; numbers are viewed through :func:`numbers`.
 """
 
 from __future__ import annotations
 
+import pickle
 import typing as t
 from array import array
 from bisect import bisect_left
@@ -24,7 +30,8 @@ class Packed(Sequence[str]):
 
     __slots__ = ("data", "starts")
 
-    def __init__(self, strings: Iterable[str] = (), *, data: bytes | None = None, starts: array | None = None) -> None:
+    def __init__(self, strings: Iterable[str] = (), *, data: Bytes | None = None,
+                 starts: t.Sequence[int] | None = None) -> None:
         if data is not None and starts is not None:
             self.data, self.starts = data, starts
             return
@@ -42,8 +49,8 @@ class Packed(Sequence[str]):
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
         return self.data[self.starts[i]:self.starts[i + 1]].decode()
 
-    def __reduce__(self) -> tuple[t.Any, ...]:
-        return _packed, (self.data, self.starts)
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
+        return _packed, (out_of_band(self.data, protocol), out_of_band(self.starts, protocol))
 
     def position(self, text: str) -> int | None:
         """Where ``text`` is in these strings, if they are sorted; else None."""
@@ -51,8 +58,30 @@ class Packed(Sequence[str]):
         return n if n < len(self) and self[n] == text else None
 
 
-def _packed(data: bytes, starts: array) -> Packed:
-    return Packed(data=data, starts=starts)
+def _packed(data: Bytes, starts: t.Any) -> Packed:
+    return Packed(data=data, starts=numbers(starts, "I"))
+
+
+#: What packed strings are kept in: ``bytes``, or the same bytes read back out of band (a memory map of a file).
+Bytes = t.Any
+
+
+def out_of_band(value: t.Any, protocol: t.SupportsIndex) -> t.Any:
+    """``value`` (bytes or an array) as pickle should keep it: from protocol 5 on, a buffer the pickler may write
+    apart (kg.store.memo does, and maps it back)."""
+    return pickle.PickleBuffer(value) if int(protocol) >= 5 else value
+
+
+def numbers(buffer: t.Any, code: str) -> t.Sequence[int]:
+    """An array read back: itself, or a buffer (``bytes``, ``bytearray``, a memory map) viewed as numbers of
+    ``code`` (an ``array`` type code) without copying.
+
+    >>> list(numbers(bytes(array("I", [1, 2])), "I")), numbers(array("H", [3]), "H")
+    ([1, 2], array('H', [3]))
+    """
+    if isinstance(buffer, array):
+        return buffer
+    return memoryview(buffer).cast("B").cast(code)
 
 
 class PackedMap(Mapping[str, str]):
@@ -118,8 +147,9 @@ class PackedGroups(Mapping[str, dict[str, str]]):
         self.inner_ids = array("H", inner_ids)
         self.keys_, self.values_ = Packed(k for k, _ in ordered), Packed(values)
 
-    def __reduce__(self) -> tuple[t.Any, ...]:
-        return _packed_groups, (self.keys_, self.ranges, self.inner, self.inner_ids, self.values_)
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
+        return _packed_groups, (self.keys_, out_of_band(self.ranges, protocol), self.inner,
+                                out_of_band(self.inner_ids, protocol), self.values_)
 
     def __len__(self) -> int:
         return len(self.keys_)
@@ -144,9 +174,10 @@ class PackedGroups(Mapping[str, dict[str, str]]):
         return (self.group(n) for n in range(len(self)))
 
 
-def _packed_groups(keys: Packed, ranges: array, inner: tuple[str, ...], inner_ids: array, values: Packed
+def _packed_groups(keys: Packed, ranges: t.Any, inner: tuple[str, ...], inner_ids: t.Any, values: Packed
                    ) -> PackedGroups:
     table = PackedGroups.__new__(PackedGroups)
-    table.keys_, table.ranges, table.inner, table.inner_ids, table.values_ = keys, ranges, inner, inner_ids, values
+    table.keys_, table.ranges, table.inner, table.values_ = keys, numbers(ranges, "I"), inner, values
+    table.inner_ids = numbers(inner_ids, "H")
     return table
 

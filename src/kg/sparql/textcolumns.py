@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.packed import Packed
+from kg.packed import Bytes, Packed, numbers, out_of_band
 
 
 @dataclass(slots=True, eq=False)
@@ -37,7 +37,8 @@ class Entries(Mapping[str, Entry]):
     """The index's entries by IRI, as columns sorted by IRI: an :class:`Entry` is made when it is asked for."""
 
     def __init__(self, iris: Packed, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...],
-                 type_ids: array, local: bytes, key_starts: array, key_ids: array, keys: Packed) -> None:
+                 type_ids: t.Sequence[int], local: Bytes, key_starts: t.Sequence[int], key_ids: t.Sequence[int],
+                 keys: Packed) -> None:
         self.iris, self.zh, self.en = iris, zh, en
         self.type_sets, self.type_ids, self.local = type_sets, type_ids, local
         #: The key numbers of entry ``n``: ``key_ids[key_starts[n]:key_starts[n + 1]]`` (its keys in text order).
@@ -56,9 +57,12 @@ class Entries(Mapping[str, Entry]):
         return cls(Packed(e.iri for e in ordered), Packed(e.zh for e in ordered), Packed(e.en for e in ordered),
                    tuple(sets), type_ids, bytes(e.local for e in ordered), key_starts, key_ids, keys)
 
-    def __reduce__(self) -> tuple[t.Any, ...]:
-        return Entries, (self.iris, self.zh, self.en, self.type_sets, self.type_ids, self.local, self.key_starts,
-                         self.key_ids, self.keys)
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
+        def apart(value: t.Any) -> t.Any:
+            return out_of_band(value, protocol)
+
+        return _entries, (self.iris, self.zh, self.en, self.type_sets, apart(self.type_ids), apart(self.local),
+                          apart(self.key_starts), apart(self.key_ids), self.keys)
 
     def __len__(self) -> int:
         return len(self.iris)
@@ -88,3 +92,10 @@ class Entries(Mapping[str, Entry]):
 
     def values(self) -> Iterator[Entry]:  # type: ignore[override]
         return (self.entry(n) for n in range(len(self)))
+
+
+def _entries(iris: Packed, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...], type_ids: t.Any,
+             local: Bytes, key_starts: t.Any, key_ids: t.Any, keys: Packed) -> Entries:
+    """:class:`Entries` from their pickled columns (arrays may come back as buffers: kg.packed.numbers)."""
+    return Entries(iris, zh, en, type_sets, numbers(type_ids, "H"), local, numbers(key_starts, "I"),
+                   numbers(key_ids, "I"), keys)

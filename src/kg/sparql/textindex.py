@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-from kg.packed import Packed
+from kg.packed import Packed, numbers, out_of_band
 from kg.sparql.textcolumns import Entries, Entry
 from kg.sparql.textkeys import HAN, START, fold, key_grams, needle_grams, pinyin_key, score_of
 from kg.sparql.textrows import Name, label_rows, type_rows
@@ -95,8 +95,8 @@ class TextIndex:
         from_length = [bisect_left(pairs, L, key=lambda pair: len(pair[0])) for L in range(longest + 2)]
         self._set(keys, array("I", (number[iri] for _, iri in pairs)), table, vocabulary, flat, bounds, from_length)
 
-    def _set(self, keys: Packed, owners: array, entries: Entries, vocabulary: list[str], flat: array,
-             bounds: array, from_length: list[int]) -> None:
+    def _set(self, keys: Packed, owners: t.Sequence[int], entries: Entries, vocabulary: list[str],
+             flat: t.Sequence[int], bounds: t.Sequence[int], from_length: list[int]) -> None:
         self.keys, self.owners, self.entries, self.vocabulary = keys, owners, entries, vocabulary
         self._flat, self._bounds = flat, bounds
         view = memoryview(flat)
@@ -110,11 +110,11 @@ class TextIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __reduce__(self) -> tuple[t.Any, ...]:
-        """Pickled as its columns (kg.store.memo keeps the index on disk): a few large strings and arrays, read back
-        in well under a second at 1 M triples."""
-        return _restored, (self.keys, self.owners, self.entries, self.vocabulary, self._flat, self._bounds,
-                           self.from_length)
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
+        """Pickled as its columns (kg.store.memo keeps the index on disk, and maps its large buffers back:
+        kg.packed)."""
+        return _restored, (self.keys, out_of_band(self.owners, protocol), self.entries, self.vocabulary,
+                           out_of_band(self._flat, protocol), out_of_band(self._bounds, protocol), self.from_length)
 
     def find(self, text: str, *, limit: int = 100, accept: Accept | None = None) -> list[Hit]:
         """The ``limit`` best entries with a key containing ``text`` (case-insensitive; white space is also tried
@@ -170,19 +170,19 @@ class TextIndex:
         """Check ``source``'s keys of at least ``shortest`` characters in order, keeping each entry's best rank,
         until ``limit`` entries rank with a kind up to ``counted_kind`` (0 exact, 1 prefix, 2 substring)."""
         starts, owners, sought = self.keys.starts, self.owners, needle.encode()
-        find, begins, size = self.keys.data.find, self.keys.data.startswith, len(sought)
+        find, size = self.keys.data.find, len(sought)  # bytes or a memory map: both find, only bytes start with
         counted = sum(1 for rank in ranks.values() if rank[0] <= counted_kind)
         for chunk in source.chunks(self.from_length[shortest]):
             if counted >= limit:
                 return
-            matched = ([k for k in chunk if begins(sought, starts[k], starts[k + 1])] if prefix
+            matched = ([k for k in chunk if find(sought, starts[k], starts[k + 1]) == starts[k]] if prefix
                        else [k for k in chunk if find(sought, starts[k], starts[k + 1]) >= 0])
             for kid in matched:
                 owner = owners[kid]
                 if owner in refused:
                     continue
                 kind = (0 if starts[kid + 1] - starts[kid] == size
-                        else 1 if prefix or begins(sought, starts[kid], starts[kid + 1]) else 2)
+                        else 1 if prefix or find(sought, starts[kid], starts[kid + 1]) == starts[kid] else 2)
                 rank = (kind, kid)
                 old = ranks.get(owner)
                 if old is None and accept is not None and not accept(self.entries.entry(owner)):
@@ -230,11 +230,11 @@ class TextIndex:
         return list(out.values())
 
 
-def _restored(keys: Packed, owners: array, entries: Entries, vocabulary: list[str], flat: array, bounds: array,
+def _restored(keys: Packed, owners: t.Any, entries: Entries, vocabulary: list[str], flat: t.Any, bounds: t.Any,
               from_length: list[int]) -> TextIndex:
-    """A :class:`TextIndex` from its pickled columns (:meth:`TextIndex.__reduce__`), without building it again."""
+    """A :class:`TextIndex` from its pickled columns (:meth:`TextIndex.__reduce_ex__`), without building it again."""
     index = TextIndex.__new__(TextIndex)
-    index._set(keys, owners, entries, vocabulary, flat, bounds, from_length)
+    index._set(keys, numbers(owners, "I"), entries, vocabulary, numbers(flat, "I"), numbers(bounds, "I"), from_length)
     return index
 
 

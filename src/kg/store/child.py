@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import time
 import typing as t
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -19,6 +20,7 @@ from kg.errors import KgError, QueryError, StoreUnavailable
 from kg.store import QueryRequest, QueryResponse
 from kg.store.results import write_result
 from kg.store.sandbox import isolate_network, limit_memory
+from kg.store.trim import Trimmer
 
 #: What a child sends once, when it is confined and holds its store: it may be given jobs.
 READY = ("ready",)
@@ -109,6 +111,7 @@ def child_main(conn: Connection, store: StoreSource, parent: int, confinement: C
         os._exit(3)  # never serve a query unconfined when confinement was asked for
     try:
         resolve_store(store)  # an on-disk store's handle opened now (13 ms at 1 M quads), not on the first job
+        trimmer = Trimmer(None if isinstance(store, ox.Store) else getattr(store, "close", None))
         conn.send(READY)
     except BaseException:
         os._exit(1)
@@ -118,11 +121,14 @@ def child_main(conn: Connection, store: StoreSource, parent: int, confinement: C
                 job = conn.recv()
             except (EOFError, OSError):
                 os._exit(0)
+            started = time.monotonic()
             try:
                 reply: tuple[t.Any, ...] = ("ok", run_job(resolve_store(store), job))
             except KgError as exc:
                 reply = ("error", exc.status, str(exc))
             conn.send(reply)
+            del reply  # the answer's memory is free before the trimmer looks
+            trimmer.after_job(time.monotonic() - started)
     except BaseException:  # never let the child fall back into the server's code
         os._exit(1)
     os._exit(0)

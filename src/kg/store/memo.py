@@ -11,6 +11,10 @@ more than :data:`KEEP_SECONDS` to compute is also written there, under its data 
 this package's code, and read back by the next process that starts on the same data (at 1 M triples the text index
 and the data browser's order take ~20 s to compute and well under a second to read). The directory is the operator's
 own cache (``Settings.cache_dir``), written only by this module; a file that cannot be read is computed again.
+
+A kept file is a pickle (protocol 5) followed by its out-of-band buffers, each at a page boundary (the packed tables
+of kg.packed put their bytes and arrays there): read back, the buffers are memory maps of the file, so the server's
+processes share one copy through the page cache and only the pages they touch count against them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import contextlib
 import gc
 import hashlib
 import logging
+import mmap
 import pickle
+import struct
 import threading
 import time
 import typing as t
@@ -36,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: A value that took longer than this to compute is kept on disk too (when the store names a ``derived_dir``).
 KEEP_SECONDS = 0.1
+#: The first bytes of a kept value's file (then the number of buffers, and where the pickle and each buffer lie).
+MAGIC = b"kg-memo\x01"
 
 T = t.TypeVar("T")
 Key = tuple[int, str, str]
@@ -111,8 +119,8 @@ def _compute(store: Store, key: Key, compute: t.Callable[[Store], T], keep: bool
     path = _kept_path(store, key)
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as kept, _collector_paused():
-                return pickle.load(kept)
+            with _collector_paused():
+                return _read_value(path)
         except Exception as err:  # a truncated or foreign file: compute again, and say so
             log.warning("derived value %s: cannot read %s (%s); computing it again", key[2], path, err)
     started = time.monotonic()
@@ -139,9 +147,42 @@ def _keep(value: object, path: Path, name: str) -> None:
     """Write ``value`` to ``path`` whole or not at all (readers never see a partial file); drop the files of the same
     name kept for other data or other code, so the directory holds one file per name."""
     try:
-        write_whole(path, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+        write_whole(path, lambda out: _write_value(value, out))
         for stale in path.parent.glob("*-" + path.name.rsplit("-", 1)[1]):  # this name for other data or code
             if stale != path:
                 stale.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, TypeError, AttributeError) as err:
         log.warning("derived value %s: not kept on disk (%s)", name, err)
+
+
+def _write_value(value: object, out: t.IO[bytes]) -> None:
+    """``value`` pickled, then its out-of-band buffers each at a page boundary (see the module docstring)."""
+    buffers: list[pickle.PickleBuffer] = []
+    body = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    chunks = [memoryview(body), *(buffer.raw() for buffer in buffers)]
+    offset = len(MAGIC) + 8 + 16 * len(chunks)
+    table = []
+    for chunk in chunks:
+        table.append((offset, chunk.nbytes))
+        offset = -(-(offset + chunk.nbytes) // mmap.ALLOCATIONGRANULARITY) * mmap.ALLOCATIONGRANULARITY
+    out.write(MAGIC + struct.pack("<Q", len(buffers)) + b"".join(struct.pack("<QQ", *pair) for pair in table))
+    position = table[0][0]
+    for (start, size), chunk in zip(table, chunks, strict=True):
+        out.write(bytes(start - position))
+        out.write(chunk)
+        position = start + size
+
+
+def _read_value(path: Path) -> t.Any:
+    """A value written by :func:`_write_value`, its buffers mapped from the file (read-only, shared)."""
+    with path.open("rb") as kept:
+        head = kept.read(len(MAGIC) + 8)
+        if head[:len(MAGIC)] != MAGIC:
+            raise ValueError("not a kept value")
+        (count,) = struct.unpack("<Q", head[len(MAGIC):])
+        table = [struct.unpack("<QQ", kept.read(16)) for _ in range(count + 1)]
+        kept.seek(table[0][0])
+        body = kept.read(table[0][1])
+        buffers = [mmap.mmap(kept.fileno(), size, offset=start, access=mmap.ACCESS_READ) if size else b""
+                   for start, size in table[1:]]
+    return pickle.loads(body, buffers=buffers)

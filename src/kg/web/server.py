@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import typing as t
 
 from gunicorn import util
@@ -128,7 +129,16 @@ def serve(settings: Settings) -> None:
 
     limit_malloc_arenas()
     app = create_app(settings)
+    keep_shared_after_fork()
     KgApplication(app, gunicorn_options(settings)).run()
+
+
+def keep_shared_after_fork() -> None:
+    """Move every object made so far (modules, the app, the warm-up's tables) out of the cyclic collector's reach:
+    a collection in a worker or query child writes to the header of every object it visits, which copies the page
+    holding it, so each forked process ended up with a private copy of most of the master's heap."""
+    gc.collect()
+    gc.freeze()
 
 
 #: glibc's mallopt parameter for the number of malloc arenas.
