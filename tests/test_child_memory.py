@@ -24,9 +24,12 @@ HEAVY = Job(f"""SELECT (COUNT(DISTINCT ?k) AS ?n) WHERE {{ VALUES ?a {{ {VALUES}
   BIND(CONCAT(STR(?a), "-", STR(?b), "-and-some-padding-to-make-every-key-longer") AS ?k) }}""", form="SELECT")
 
 
-def anonymous_mib(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/statm").read_text().split()
-    return (int(fields[1]) - int(fields[2])) * trim._PAGE / 2**20
+def private_mib(pid: int) -> float:
+    """Private dirty memory of ``pid``: what it allocated and what it copied of its parent's pages."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Private_Dirty:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no Private_Dirty")
 
 
 @pytest.fixture()
@@ -42,26 +45,24 @@ def disk(tmp_path: Path) -> DiskStore:
 def test_a_child_gives_back_what_a_heavy_query_left(disk: DiskStore, keeps: bool,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """After the heavy query the child is back near its size (its handle dropped and reopened for the next query);
-    with the limit out of reach it keeps 25-45 MiB more — what the test would see if trimming did nothing. (The limit
-    is set low here: a child forked from the test process reuses some of its parent's free memory, so the query
-    grows it less than a server's child.)"""
+    with the limit out of reach it keeps ~45 MiB more — what the test would see if trimming did nothing."""
     # before the child forks: it inherits the module
-    monkeypatch.setattr(trim, "MOST_KEPT", 1 << 40 if keeps else 4 << 20)
+    monkeypatch.setattr(trim, "MOST_KEPT", 1 << 40 if keeps else 8 << 20)
     executor = Executor(disk, isolate=False)
     try:
         assert executor.run(ASK, timeout=30).body.endswith(b"true}")
         pid = executor.child_pid
         assert pid is not None
-        before = anonymous_mib(pid)
+        before = private_mib(pid)
         answer = executor.run(HEAVY, timeout=60)
         assert b'"490000"' in answer.body
-        time.sleep(0.2)  # the child looks after it has answered
-        grown = anonymous_mib(pid) - before
+        time.sleep(0.2)  # the child gives memory back once idle for IDLE_SECONDS
+        grown = private_mib(pid) - before
         assert executor.child_pid == pid  # the same child: memory given back, not a new process
         if keeps:
-            assert grown > 16, f"the heavy query left only {grown:.0f} MiB: it no longer tests anything"
+            assert grown > 24, f"the heavy query left only {grown:.0f} MiB: it no longer tests anything"
         else:
-            assert grown < 6, f"the child kept {grown:.0f} MiB after the heavy query"
+            assert grown < 8, f"the child kept {grown:.0f} MiB after the heavy query"
         assert executor.run(ASK, timeout=30).body.endswith(b"true}")  # the handle, dropped, opens again
     finally:
         executor.close()
@@ -75,21 +76,25 @@ def test_light_queries_are_not_followed_by_a_look(monkeypatch: pytest.MonkeyPatc
         looks.append(1)
         return next(sizes)
 
-    monkeypatch.setattr(trim, "anonymous_bytes", measured)
+    monkeypatch.setattr(trim, "private_bytes", measured)
     monkeypatch.setattr(trim, "give_back_memory", lambda: None)
     dropped: list[int] = []
     trimmer = trim.Trimmer(lambda: dropped.append(1))
     assert [trimmer.after_job(0.001) for _ in range(trim.CHECK_EVERY - 1)] == [False] * (trim.CHECK_EVERY - 1)
-    assert len(looks) == 1 and not dropped  # only the size at start
     assert trimmer.after_job(0.001) is True  # every CHECK_EVERY-th query is looked after too
-    assert trimmer.after_job(trim.HEAVY_SECONDS) is True and len(dropped) == 2 and trimmer.trims == 2
+    assert len(looks) == 1 and not dropped  # only the size at start: the look waits for the child to be idle
+    assert trimmer.when_idle() is True and len(dropped) == 1 and not trimmer.due
+    assert trimmer.after_job(trim.HEAVY_SECONDS) is True
+    assert trimmer.when_idle() is False  # the baseline moved to what it held after giving back
+    assert len(dropped) == 1 and trimmer.trims == 1
 
 
 def test_a_child_that_did_not_grow_keeps_its_handle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(trim, "anonymous_bytes", lambda: 100 << 20)
+    monkeypatch.setattr(trim, "private_bytes", lambda: 100 << 20)
     dropped: list[int] = []
     trimmer = trim.Trimmer(lambda: dropped.append(1))
-    assert trimmer.after_job(5.0) is False and not dropped and trimmer.trims == 0
+    assert trimmer.after_job(5.0) is True and trimmer.when_idle() is False
+    assert not dropped and trimmer.trims == 0 and not trimmer.due
 
 
 FORKED = """

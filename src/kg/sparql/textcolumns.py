@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.packed import Bytes, Packed, numbers, out_of_band
+from kg.packed import Bytes, Keys, Packed, numbers, out_of_band
 
 
 @dataclass(slots=True, eq=False)
@@ -36,7 +36,7 @@ class Entry:
 class Entries(Mapping[str, Entry]):
     """The index's entries by IRI, as columns sorted by IRI: an :class:`Entry` is made when it is asked for."""
 
-    def __init__(self, iris: Packed, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...],
+    def __init__(self, iris: Keys, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...],
                  type_ids: t.Sequence[int], local: Bytes, key_starts: t.Sequence[int], key_ids: t.Sequence[int],
                  keys: Packed) -> None:
         self.iris, self.zh, self.en = iris, zh, en
@@ -54,7 +54,7 @@ class Entries(Mapping[str, Entry]):
         for entry in ordered:
             key_ids.extend(key_numbers[entry.iri, key] for key in entry.keys)
             key_starts.append(len(key_ids))
-        return cls(Packed(e.iri for e in ordered), Packed(e.zh for e in ordered), Packed(e.en for e in ordered),
+        return cls(Keys(e.iri for e in ordered), Packed(e.zh for e in ordered), Packed(e.en for e in ordered),
                    tuple(sets), type_ids, bytes(e.local for e in ordered), key_starts, key_ids, keys)
 
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
@@ -94,7 +94,7 @@ class Entries(Mapping[str, Entry]):
         return (self.entry(n) for n in range(len(self)))
 
 
-def _entries(iris: Packed, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...], type_ids: t.Any,
+def _entries(iris: Keys, zh: Packed, en: Packed, type_sets: tuple[frozenset[str], ...], type_ids: t.Any,
              local: Bytes, key_starts: t.Any, key_ids: t.Any, keys: Packed) -> Entries:
     """:class:`Entries` from their pickled columns (arrays may come back as buffers: kg.packed.numbers)."""
     return Entries(iris, zh, en, type_sets, numbers(type_ids, "H"), local, numbers(key_starts, "I"),

@@ -9,8 +9,13 @@ needle finds it too, and the first bigram is also kept *anchored* (``\\x02`` + b
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
+import zlib
 from functools import lru_cache
+
+from kg.packed import utf8
 
 START, END = "\x02", "\x03"
 HAN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
@@ -76,3 +81,19 @@ def score_of(needle: str, key: str) -> float:
     if share >= 1:
         return 1.0
     return round((0.5 + share / 2) if key.startswith(needle) else share / 2, 4)
+
+
+def gram_bit(gram: str) -> int:
+    """The bit of a 64-bit signature that stands for ``gram`` (a hash of it, the same in every process)."""
+    return 1 << (zlib.crc32(utf8(gram)) & 63)
+
+
+def needle_signature(needle: str) -> int:
+    """The bits of the grams wholly inside ``needle`` (every key holding ``needle`` has them all), or 0 when one gram
+    or none says nothing its postings do not.
+
+    >>> needle_signature("东软"), needle_signature("neus") == gram_bit("ne") | gram_bit("eu") | gram_bit("us")
+    (0, True)
+    """
+    grams = needle_grams(needle)
+    return 0 if len(grams) < 2 else functools.reduce(operator.or_, map(gram_bit, grams))

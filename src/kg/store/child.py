@@ -20,7 +20,7 @@ from kg.errors import KgError, QueryError, StoreUnavailable
 from kg.store import QueryRequest, QueryResponse
 from kg.store.results import write_result
 from kg.store.sandbox import isolate_network, limit_memory
-from kg.store.trim import Trimmer
+from kg.store.trim import IDLE_SECONDS, Trimmer
 
 #: What a child sends once, when it is confined and holds its store: it may be given jobs.
 READY = ("ready",)
@@ -117,6 +117,8 @@ def child_main(conn: Connection, store: StoreSource, parent: int, confinement: C
         os._exit(1)
     try:
         while True:
+            if trimmer.due and not conn.poll(IDLE_SECONDS):  # idle: give back what the last queries left
+                trimmer.when_idle()
             try:
                 job = conn.recv()
             except (EOFError, OSError):
