@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from kg.packed import Bytes, Keys, Packed, numbers, out_of_band
 
+#: Entries kept as made, per process (a few hundred bytes each); the lot is dropped when full.
+RECENT = 4096
+
 
 @dataclass(slots=True, eq=False)
 class Entry:
@@ -43,6 +46,7 @@ class Entries(Mapping[str, Entry]):
         self.type_sets, self.type_ids, self.local = type_sets, type_ids, local
         #: The key numbers of entry ``n``: ``key_ids[key_starts[n]:key_starts[n + 1]]`` (its keys in text order).
         self.key_starts, self.key_ids, self.keys = key_starts, key_ids, keys
+        self._recent: dict[int, Entry] = {}  # per process, see entry()
 
     @classmethod
     def build(cls, entries: Sequence[Entry], keys: Packed, key_numbers: Mapping[tuple[str, str], int]) -> Entries:
@@ -84,11 +88,18 @@ class Entries(Mapping[str, Entry]):
         return isinstance(iri, str) and self.number(iri) is not None
 
     def entry(self, n: int) -> Entry:
-        """Entry number ``n``."""
-        keys = self.keys
-        return Entry(self.iris[n], self.zh[n], self.en[n], self.type_sets[self.type_ids[n]],
-                     tuple(keys[k] for k in self.key_ids[self.key_starts[n]:self.key_starts[n + 1]]),
-                     bool(self.local[n]))
+        """Entry number ``n`` (the last :data:`RECENT` are kept as made: searches meet the same entries again; an
+        entry handed out is shared, never change one)."""
+        found = self._recent.get(n)
+        if found is None:
+            keys = self.keys
+            found = Entry(self.iris[n], self.zh[n], self.en[n], self.type_sets[self.type_ids[n]],
+                          tuple(keys[k] for k in self.key_ids[self.key_starts[n]:self.key_starts[n + 1]]),
+                          bool(self.local[n]))
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            self._recent[n] = found
+        return found
 
     def values(self) -> Iterator[Entry]:  # type: ignore[override]
         return (self.entry(n) for n in range(len(self)))
