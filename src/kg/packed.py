@@ -126,7 +126,23 @@ def numbers(buffer: t.Any, code: str) -> t.Sequence[int]:
     return memoryview(buffer).cast("B").cast(code)
 
 
-class PackedMap(Mapping[str, str]):
+class _ByKeys:
+    """Length, iteration and membership of a mapping whose keys are a :class:`Keys` column, ``keys_``."""
+
+    __slots__ = ()
+    keys_: Keys
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.keys_.position(key) is not None
+
+
+class PackedMap(_ByKeys, Mapping[str, str]):
     """A read-only ``str -> str`` mapping as two :class:`Packed` columns, the keys sorted.
 
     >>> table = PackedMap({"东软": "dong ruan", "大连": "da lian"})
@@ -143,15 +159,6 @@ class PackedMap(Mapping[str, str]):
     def __reduce__(self) -> tuple[t.Any, ...]:
         return _packed_map, (self.keys_, self.values_)
 
-    def __len__(self) -> int:
-        return len(self.keys_)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys_)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.keys_.position(key) is not None
-
     def __getitem__(self, key: str) -> str:
         n = self.keys_.position(key) if isinstance(key, str) else None
         if n is None:
@@ -165,7 +172,7 @@ def _packed_map(keys: Keys, values: Packed) -> PackedMap:
     return table
 
 
-class PackedGroups(Mapping[str, dict[str, str]]):
+class PackedGroups(_ByKeys, Mapping[str, dict[str, str]]):
     """A read-only ``str -> {str: str}`` mapping (an IRI's texts by language): each key's small dict is made when
     asked for, from columns (the keys sorted; the inner keys, few and repeated, stored once each), and the last
     :data:`RECENT` are kept as made (a page asks for the same few hundred IRIs' labels over and over: ~3 us a lookup
@@ -198,15 +205,6 @@ class PackedGroups(Mapping[str, dict[str, str]]):
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> tuple[t.Any, ...]:
         return _packed_groups, (self.keys_, out_of_band(self.ranges, protocol), self.inner,
                                 out_of_band(self.inner_ids, protocol), self.values_)
-
-    def __len__(self) -> int:
-        return len(self.keys_)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys_)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.keys_.position(key) is not None
 
     def __getitem__(self, key: str) -> dict[str, str]:
         found = self.get(key)
