@@ -84,7 +84,10 @@ def jena(main_class: str, *args: str, cwd: Path | None = None, timeout: float = 
     """Run one Jena command (a main class) in one JVM; its text output, whatever the exit status."""
     classpath = _jena_classpath()
     assert classpath is not None, "call require_jena() first"
-    command = ["java", "-Xshare:auto", "-cp", classpath, main_class, *args]
+    # no hsperfdata file (two JVMs given the same PID number, in another PID namespace, made one print a warning on
+    # stdout, into the answer it writes there) and the JVM's own warnings on stderr
+    command = ["java", "-Xshare:auto", "-XX:-UsePerfData", "-Xlog:all=warning:stderr", "-cp", classpath, main_class,
+               *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "LC_ALL": "C.UTF-8"})
 
