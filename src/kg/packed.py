@@ -126,6 +126,22 @@ def numbers(buffer: t.Any, code: str) -> t.Sequence[int]:
     return memoryview(buffer).cast("B").cast(code)
 
 
+class Recent(dict):
+    """Values made from packed columns, kept as made by key, per process: the last :data:`SIZE` (dropped all at once
+    when full). Values handed out are shared: never change one."""
+
+    SIZE = 4096
+
+    def made(self, key: t.Any, make: t.Callable[[], t.Any]) -> t.Any:
+        found = self.get(key)
+        if found is None:
+            found = make()
+            if len(self) >= self.SIZE:
+                self.clear()
+            self[key] = found
+        return found
+
+
 class _ByKeys:
     """Length, iteration and membership of a mapping whose keys are a :class:`Keys` column, ``keys_``."""
 
@@ -174,9 +190,9 @@ def _packed_map(keys: Keys, values: Packed) -> PackedMap:
 
 class PackedGroups(_ByKeys, Mapping[str, dict[str, str]]):
     """A read-only ``str -> {str: str}`` mapping (an IRI's texts by language): each key's small dict is made when
-    asked for, from columns (the keys sorted; the inner keys, few and repeated, stored once each), and the last
-    :data:`RECENT` are kept as made (a page asks for the same few hundred IRIs' labels over and over: ~3 us a lookup
-    made a hub page ~1 ms slower than the dict this replaced). The dicts handed out are shared: never change one.
+    asked for, from columns (the keys sorted; the inner keys, few and repeated, stored once each), and kept as made
+    (:class:`Recent`: a page asks for the same few hundred IRIs' labels over and over, and ~3 us a lookup made a hub
+    page ~1 ms slower than the dict this replaced). The dicts handed out are shared: never change one.
 
     >>> table = PackedGroups({"http://x/a": {"zh": "东软", "en": "Neusoft"}})
     >>> table.get("http://x/a"), table.get("http://x/b", {})
@@ -185,11 +201,8 @@ class PackedGroups(_ByKeys, Mapping[str, dict[str, str]]):
 
     __slots__ = ("_recent", "inner", "inner_ids", "keys_", "ranges", "values_")
 
-    #: Dicts kept as made, per process (about 400 bytes each); the lot is dropped when full.
-    RECENT = 4096
-
     def __init__(self, groups: Mapping[str, Mapping[str, str]]) -> None:
-        self._recent: dict[str, dict[str, str]] = {}
+        self._recent = Recent()
         ordered = sorted(groups.items())
         names: dict[str, int] = {}
         self.ranges, inner_ids, values = array("I", [0]), [], []
@@ -214,15 +227,10 @@ class PackedGroups(_ByKeys, Mapping[str, dict[str, str]]):
 
     def get(self, key: str, default: t.Any = None) -> t.Any:  # type: ignore[override]
         found = self._recent.get(key)
-        if found is None:
-            n = self.keys_.position(key) if isinstance(key, str) else None
-            if n is None:
-                return default
-            found = self.group(n)
-            if len(self._recent) >= self.RECENT:
-                self._recent.clear()
-            self._recent[key] = found
-        return found
+        if found is not None:
+            return found
+        n = self.keys_.position(key) if isinstance(key, str) else None
+        return default if n is None else self._recent.made(key, lambda: self.group(n))
 
     def group(self, n: int) -> dict[str, str]:
         """The dict of key number ``n``, made anew."""
@@ -235,7 +243,7 @@ class PackedGroups(_ByKeys, Mapping[str, dict[str, str]]):
 def _packed_groups(keys: Keys, ranges: t.Any, inner: tuple[str, ...], inner_ids: t.Any, values: Packed
                    ) -> PackedGroups:
     table = PackedGroups.__new__(PackedGroups)
-    table._recent = {}
+    table._recent = Recent()
     table.keys_, table.ranges, table.inner, table.values_ = keys, numbers(ranges, "I"), inner, values
     table.inner_ids = numbers(inner_ids, "H")
     return table

@@ -13,10 +13,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.packed import Bytes, Keys, Packed, numbers, out_of_band
-
-#: Entries kept as made, per process (a few hundred bytes each); the lot is dropped when full.
-RECENT = 4096
+from kg.packed import Bytes, Keys, Packed, Recent, numbers, out_of_band
 
 
 @dataclass(slots=True, eq=False)
@@ -46,7 +43,7 @@ class Entries(Mapping[str, Entry]):
         self.type_sets, self.type_ids, self.local = type_sets, type_ids, local
         #: The key numbers of entry ``n``: ``key_ids[key_starts[n]:key_starts[n + 1]]`` (its keys in text order).
         self.key_starts, self.key_ids, self.keys = key_starts, key_ids, keys
-        self._recent: dict[int, Entry] = {}  # per process, see entry()
+        self._recent = Recent()  # per process, see entry()
 
     @classmethod
     def build(cls, entries: Sequence[Entry], keys: Packed, key_numbers: Mapping[tuple[str, str], int]) -> Entries:
@@ -88,18 +85,15 @@ class Entries(Mapping[str, Entry]):
         return isinstance(iri, str) and self.number(iri) is not None
 
     def entry(self, n: int) -> Entry:
-        """Entry number ``n`` (the last :data:`RECENT` are kept as made: searches meet the same entries again; an
-        entry handed out is shared, never change one)."""
-        found = self._recent.get(n)
-        if found is None:
-            keys = self.keys
-            found = Entry(self.iris[n], self.zh[n], self.en[n], self.type_sets[self.type_ids[n]],
-                          tuple(keys[k] for k in self.key_ids[self.key_starts[n]:self.key_starts[n + 1]]),
-                          bool(self.local[n]))
-            if len(self._recent) >= RECENT:
-                self._recent.clear()
-            self._recent[n] = found
-        return found
+        """Entry number ``n`` (kept as made, kg.packed.Recent: searches meet the same entries again; an entry handed
+        out is shared, never change one)."""
+        return self._recent.made(n, lambda: self._make(n))
+
+    def _make(self, n: int) -> Entry:
+        keys = self.keys
+        return Entry(self.iris[n], self.zh[n], self.en[n], self.type_sets[self.type_ids[n]],
+                     tuple(keys[k] for k in self.key_ids[self.key_starts[n]:self.key_starts[n + 1]]),
+                     bool(self.local[n]))
 
     def values(self) -> Iterator[Entry]:  # type: ignore[override]
         return (self.entry(n) for n in range(len(self)))
