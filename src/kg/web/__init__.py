@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.publish import served_files
 from kg.store import Store, open_store
 from kg.views.warm import warm
-from kg.web import answers, catalog, deps, pages, reconcile, site, sparql, ui
+from kg.web import answers, catalog, deps, pages, protocol, reconcile, site, sparql, ui
 from kg.web.errors import register_error_handlers
 from kg.web.security import add_security_headers
 
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.after_request(add_security_headers)
     for blueprint in (sparql.bp, ui.bp, site.bp, pages.bp, catalog.bp, reconcile.bp):
         app.register_blueprint(blueprint)
+    # programs' queries are answered before Flask runs; a repeat of any kept answer before either
+    app.wsgi_app = protocol.Endpoint(app.wsgi_app, settings, store, app.extensions[deps.ADMISSION])  # type: ignore[method-assign]
     # the budget is the server's: each worker process keeps its share
     answers.install(app, store, max_bytes=settings.response_cache_mb * 2**20 // max(1, settings.workers),
                     max_query_length=settings.max_query_length, body_timeout=settings.body_timeout)

@@ -33,11 +33,22 @@ def etag_of(*parts: object) -> str:
     return digest.hexdigest()[:32]
 
 
+def cache_headers(etag: str, max_age: int) -> list[tuple[str, str]]:
+    """What makes an answer cacheable: the ETag, a public Cache-Control for ``max_age`` seconds, and Vary: Accept.
+
+    >>> cache_headers("abc", 300)
+    [('ETag', '"abc"'), ('Cache-Control', 'public, max-age=300'), ('Vary', 'Accept')]
+    """
+    return [("ETag", f'"{etag}"'), ("Cache-Control", f"public, max-age={max_age}"), ("Vary", "Accept")]
+
+
 def cached(response: Response, etag: str) -> Response:
-    """The ETag, a public Cache-Control from the settings, and Vary: Accept."""
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = f"public, max-age={get_settings().cache_max_age}"
-    response.vary.add("Accept")
+    """:func:`cache_headers` on a Flask response (its Vary merged with the one it has)."""
+    for name, value in cache_headers(etag, get_settings().cache_max_age):
+        if name == "Vary":
+            response.vary.add(value)
+        else:
+            response.headers[name] = value
     return response
 
 

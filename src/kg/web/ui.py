@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from kg.i18n import LANGUAGES
 from kg.views.query_page import build_query_page
 from kg.web.deps import get_settings, get_store, query_slot, reader_language
+from kg.web.protocol import query_base
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def render_query_page(query: str | None) -> Response:
     lang = reader_language()
     settings = get_settings()
     page = build_query_page(get_store(), settings, query, lang, endpoint=request.path,
-                            base_iri=settings.base + "sparql", admit=query_slot, example=request.args.get("example"))
+                            base_iri=query_base(settings), admit=query_slot, example=request.args.get("example"))
     # the endpoint reads the POST body itself: a chosen language travels in the form's action URL
     lang_param = request.args.get("lang") in LANGUAGES
     action = request.path + ("?" + urlencode({"lang": lang}) if lang_param else "")
