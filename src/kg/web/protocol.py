@@ -103,10 +103,7 @@ def decode(environ: Environ, max_query_length: int, body_timeout: float) -> Deco
     :raises QueryError: several queries, bad encoding, a POST without a query. :raises QueryRefused: any update
         request. :raises QueryTooLong: body over the limit. :raises Unsupported: a POST's Content-Type (415).
     """
-    try:
-        params = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"))
-    except UnicodeEncodeError:  # not from a WSGI server (they hand on the URL's bytes as latin-1)
-        raise QueryError("the request parameters are not valid UTF-8") from None
+    params = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"))
     queries = list(params.get("query", []))
     if environ.get("REQUEST_METHOD") == "POST":
         mimetype, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
