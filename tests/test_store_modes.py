@@ -232,3 +232,18 @@ def test_a_data_file_is_hashed_again_only_when_it_changed(tmp_path: Path) -> Non
     record.write_text("not json", encoding="utf-8")  # a damaged record: hashed again, and rewritten
     assert file_digest(data, record) == hashlib.sha256(data.read_bytes()).hexdigest()
     assert json.loads(record.read_text(encoding="utf-8"))
+
+
+def test_memory_mode_on_data_over_the_auto_bound_says_what_it_costs(tmp_path: Path, observations: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from kg.store.embedded import chosen_mode
+
+    small = Settings(cache_dir=tmp_path, memory_mode_max_mb=64)
+    over = Settings(cache_dir=tmp_path, memory_mode_max_mb=0)
+    with caplog.at_level("WARNING", logger="kg.store.embedded"):
+        assert chosen_mode(replace(small, store_mode="memory"), [observations]) == "memory"
+        assert chosen_mode(replace(over, store_mode="auto"), [observations]) == "disk"
+        assert chosen_mode(replace(over, store_mode="disk"), [observations]) == "disk"
+        assert not caplog.records
+        assert chosen_mode(replace(over, store_mode="memory"), [observations]) == "memory"
+    assert len(caplog.records) == 1 and "copies what it reads" in caplog.records[0].getMessage()

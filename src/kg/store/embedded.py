@@ -5,8 +5,9 @@ rdflib stays the toolkit for parsing, reasoning and SHACL at build time.
 
 Two modes (``Settings.store_mode``):
 
-- ``memory`` (default): bulk-loaded into an in-memory store at start-up, shared with the workers by fork. Reading
-  it dirties its pages, so each worker and query child ends up with a private copy (~3 GB RSS at 1 M triples).
+- ``memory``: bulk-loaded into an in-memory store at start-up, shared with the workers by fork. Reading it dirties
+  its pages, so each worker and query child ends up with a private copy (1.8 GB PSS for the server at 1 M triples,
+  against 219 MiB in disk mode: bench/results/peers.md); asked for on data over the ``auto`` bound, it says so.
 - ``disk``: loaded once per data digest into a read-only RocksDB directory (kg.store.disk) opened by every process.
 - ``auto`` (default): memory up to ``Settings.memory_mode_max_mb`` of data files, disk above.
 
@@ -16,6 +17,7 @@ The app's own queries run in this process; a user's query runs in the confined q
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,14 +32,21 @@ from kg.store.pool import ExecutorPool
 
 STORE_MODES = ("auto", "memory", "disk")
 
+log = logging.getLogger(__name__)
+
 
 def chosen_mode(settings: Settings, files: Sequence[Path]) -> str:
     """The mode to use: ``auto`` keeps small data in memory (fastest scans) and puts large data on disk, where every
     process shares one copy through the page cache and start-up is an open, not a load (bench/results/memory.md)."""
+    size = sum(Path(f).stat().st_size for f in files)
+    small = size <= settings.memory_mode_max_mb * 2**20
+    if settings.store_mode == "memory" and not small:
+        log.warning("memory mode on %.0f MB of data (auto puts over %d MB on disk): every worker and query child "
+                    "copies what it reads of the in-memory store (1.8 GB PSS at 1 M triples against 219 MiB in disk "
+                    "mode); --store-mode disk or auto shares one copy", size / 2**20, settings.memory_mode_max_mb)
     if settings.store_mode != "auto":
         return settings.store_mode
-    size = sum(Path(f).stat().st_size for f in files)
-    return "memory" if size <= settings.memory_mode_max_mb * 2**20 else "disk"
+    return "memory" if small else "disk"
 
 
 def sources_for(files: Sequence[Path]) -> list[Source]:
