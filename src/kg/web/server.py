@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import select
 import typing as t
 
 from gunicorn import util
@@ -27,10 +28,38 @@ from kg.web.deps import STORE
 MAX_REQUESTS = 20_000
 #: Longest request line gunicorn accepts (its maximum): a GET query longer than this must be POSTed.
 MAX_REQUEST_LINE = 8190
+#: How long a worker thread that has just answered on a kept-alive connection waits for that connection's next
+#: request before handing the connection back to the worker's poller (gunicorn's own path).
+NEXT_REQUEST_WAIT_MS = 2
 
 
 class KgWorker(ThreadWorker):
-    """gunicorn's threaded worker, answering an over-long request line with what to do about it."""
+    """gunicorn's threaded worker, serving a kept-alive connection's next request in the thread that answered the
+    last one when it comes at once, and answering an over-long request line with what to do about it.
+
+    gunicorn hands a kept-alive connection back to the worker's main thread after each answer: the thread pool
+    reports done through a pipe, the main thread registers the socket with its poller, wakes on the next request and
+    submits it to the pool again. That round of two thread hand-offs cost more than the whole answer of a small
+    query (a constant answer at one connection: p50 0.23 ms, 0.10 ms served in place). The thread stays only while
+    the worker has no more connections than threads (none waits for a thread meanwhile) and at most
+    ``NEXT_REQUEST_WAIT_MS`` for the next request; otherwise, and for a client that pauses, gunicorn's path is taken.
+    """
+
+    def handle(self, conn: t.Any) -> t.Any:
+        keep = super().handle(conn)
+        while keep is True and self.next_request_waiting(conn):
+            keep = super().handle(conn)
+        return keep
+
+    def next_request_waiting(self, conn: t.Any) -> bool:
+        """Whether ``conn``'s next request is here (or comes within the wait) and this thread may serve it."""
+        if not self.alive or self.nr_conns > self.cfg.threads:
+            return False
+        if conn.parser.unreader.buf.getvalue():
+            return True  # read ahead with the last request: the socket will not look readable for it
+        poller = select.poll()
+        poller.register(conn.sock, select.POLLIN)
+        return bool(poller.poll(NEXT_REQUEST_WAIT_MS))
 
     def handle_error(self, req: t.Any, client: t.Any, addr: t.Any, exc: BaseException) -> None:
         if isinstance(exc, LimitRequestLine):
