@@ -1,8 +1,8 @@
 """The constant-response limit: a WSGI app that reads the request and answers the same small SPARQL JSON result.
 
-bench/peers.py runs it under gunicorn with the options ``kg serve`` uses (sync workers, the same count, preload,
-max-requests, access log to stderr), so it measures what the server itself costs per request before any of kg's
-work. Not part of the test suite.
+bench/peers.py runs it under gunicorn with the options and the worker class ``kg serve`` uses (kg.web.server.KgWorker,
+the same count of workers and threads, preload, max-requests, access log to stderr), so it measures what the server
+itself costs per request before any of kg's work. Not part of the test suite.
 """
 
 from __future__ import annotations

@@ -278,16 +278,17 @@ http {{
 
 @contextlib.contextmanager
 def constant_app(workers: int = 2, threads: int = 16) -> t.Iterator[Peer]:
-    """bench/constant_app.py under gunicorn with ``kg serve``'s options (threaded workers, preload, access log)."""
+    """bench/constant_app.py under gunicorn with ``kg serve``'s options and worker class (kg.web.server.KgWorker:
+    threaded, a kept-alive connection's next request served in place; preload, access log)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--preload", "--timeout", "40",
+               "--worker-class", "kg.web.server.KgWorker", "--threads", str(threads), "--preload", "--timeout", "40",
                "--graceful-timeout", "5",
                "--max-requests", "20000", "--max-requests-jitter", "2000", "--error-logfile", "-",
                "--access-logfile", "/dev/stderr", "--log-level", "info", "--chdir", str(BENCH), "constant_app:app"]
     version = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout.strip()
     with spawn("constant app", command, lambda: answers(url, method="POST", data={"query": ASK}),
-               version=version, mode=f"gthread, {workers} workers × {threads} threads") as peer:
+               version=version, mode=f"kg's worker (gthread), {workers} workers × {threads} threads") as peer:
         peer.url = url
         yield peer
