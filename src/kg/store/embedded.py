@@ -6,9 +6,9 @@ rdflib stays the toolkit for parsing, reasoning and SHACL at build time.
 Two modes (``Settings.store_mode``):
 
 - ``memory``: bulk-loaded into an in-memory store at start-up, shared with the workers by fork. Reading it dirties
-  its pages, so each worker and query child ends up with a private copy (1.5–1.8 GB PSS for the server at 1 M
-  triples, against 219–223 MiB in disk mode: bench/results/peers.md and peers-2237.md); asked for on data over the
-  ``auto`` bound, it says so.
+  its pages, so each worker and query child ends up with a private copy (1.4–1.8 GB peak PSS for the server at 1 M
+  triples, against 216–223 MiB in disk mode: bench/results/peers*.md); asked for on data over the ``auto`` bound,
+  it says so.
 - ``disk``: loaded once per data digest into a read-only RocksDB directory (kg.store.disk) opened by every process.
 - ``auto`` (default): memory up to ``Settings.memory_mode_max_mb`` of data files, disk above.
 
@@ -43,8 +43,8 @@ def chosen_mode(settings: Settings, files: Sequence[Path]) -> str:
     small = size <= settings.memory_mode_max_mb * 2**20
     if settings.store_mode == "memory" and not small:
         log.warning("memory mode on %.0f MB of data (auto puts over %d MB on disk): every worker and query child "
-                    "copies what it reads of the in-memory store (1.8 GB PSS at 1 M triples against 219 MiB in disk "
-                    "mode); --store-mode disk or auto shares one copy", size / 2**20, settings.memory_mode_max_mb)
+                    "copies what it reads of the in-memory store (1.4–1.8 GB PSS at 1 M triples against ~220 MiB in "
+                    "disk mode); --store-mode disk or auto shares one copy", size / 2**20, settings.memory_mode_max_mb)
     if settings.store_mode != "auto":
         return settings.store_mode
     return "memory" if small else "disk"

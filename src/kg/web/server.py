@@ -57,6 +57,8 @@ class KgWorker(ThreadWorker):
             return False
         if conn.parser.unreader.buf.getvalue():
             return True  # read ahead with the last request: the socket will not look readable for it
+        # one poll(2), not gunicorn's TConn.wait_for_data: that one answers True for good once a connection's first
+        # data came (its data_ready flag), and builds an epoll selector per call
         poller = select.poll()
         poller.register(conn.sock, select.POLLIN)
         return bool(poller.poll(NEXT_REQUEST_WAIT_MS))
