@@ -110,20 +110,48 @@ def test_a_child_started_ahead_serves_the_first_job(store: ox.Store) -> None:
     executor.close()
 
 
-def test_each_gunicorn_worker_forks_its_query_child_as_it_boots() -> None:
-    """kg.web.server's post_worker_init hook, on the app gunicorn loaded: the worker's first child is forked."""
+def test_each_gunicorn_worker_confines_itself_and_forks_its_query_child_as_it_boots() -> None:
+    """kg.web.server's post_worker_init hook, on the app gunicorn loaded, run in a forked process as in a worker
+    (never in this one: it would lose the network): the worker enters a network namespace of its own, can connect
+    nowhere, and its first child is forked."""
+    import json
+    import socket
     from types import SimpleNamespace
 
     from kg.config import Settings
+    from kg.store.sandbox import network_confined, sandbox_available
     from kg.web import create_app
     from kg.web.deps import STORE
-    from kg.web.server import gunicorn_options, start_query_child
+    from kg.web.server import boot_worker, gunicorn_options
 
-    assert gunicorn_options(Settings())["post_worker_init"] is start_query_child
+    assert gunicorn_options(Settings())["post_worker_init"] is boot_worker
     app = create_app(Settings())
     served = app.extensions[STORE]
     assert served.query_child_pids == []
-    start_query_child(SimpleNamespace(wsgi=app, log=None))
-    pids = served.query_child_pids + [e._spare.pid for e in served._pool._all if e._spare is not None]
-    assert len(pids) == 1 and alive(pids[0])
-    served.stop_query_children()
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # reachable from here, not from a confined worker
+        port = listener.getsockname()[1]
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker
+            try:
+                os.close(read)
+                boot_worker(SimpleNamespace(wsgi=app, log=None))
+                pids = served.query_child_pids + [e._spare.pid for e in served._pool._all if e._spare is not None]
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    reached = True
+                except OSError:
+                    reached = False
+                report = {"confined": network_confined(), "reached": reached, "children": [alive(p) for p in pids]}
+                os.write(write, json.dumps(report).encode())
+                served.stop_query_children()
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as answer:
+            report = json.loads(answer.read() or b"{}")
+        os.waitpid(pid, 0)
+    assert report["children"] == [True]
+    if sandbox_available()[0]:
+        assert report == {"confined": True, "reached": False, "children": [True]}
+    assert not network_confined()  # this process was never confined

@@ -13,6 +13,7 @@ from kg.formats import HTML, formats_of
 from kg.negotiate import kind_of, negotiate
 from kg.sparql.guard import check_query
 from kg.sparql.namefilter import name_filter_edits, name_filters, names_all_indexed
+from kg.sparql.streaming import is_streaming
 from kg.sparql.textindex import text_index
 from kg.sparql.textquery import Edit, apply_edits, text_patterns, text_query_edits, text_query_iris
 from kg.store import QueryRequest, Store
@@ -49,6 +50,7 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
             offered = ", ".join(f.media_type for f in formats_of(kind))
             raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
     default_graph_uris = tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH)
+    checked = text
     if store is not None:
         filters = [] if default_graph_uris or named_graphs else name_filters(info)
         use_filters = bool(filters) and names_all_indexed(store)
@@ -68,4 +70,5 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
         max_rows=None if local else (settings.max_rows or None),
         max_bytes=None if local else (settings.max_bytes or None),
         base_iri=base_iri,
+        streaming=not local and text is checked and is_streaming(info),
     )

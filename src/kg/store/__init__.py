@@ -46,6 +46,9 @@ class QueryRequest:
     max_bytes: int | None = None
     #: Base IRI for relative IRIs in the query (the endpoint's own URL, as the Protocol suggests).
     base_iri: str | None = None
+    #: The engine answers it row by row with bounded work per row (kg.sparql.streaming), so a loop over its rows can
+    #: stop it at a deadline: it may run in a serving process that is as confined as a query child.
+    streaming: bool = False
 
 
 @dataclass

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreUnavailable
 from kg.store import QueryRequest, QueryResponse
-from kg.store.results import write_result
+from kg.store.results import PastDeadline, write_result
 from kg.store.sandbox import isolate_network, limit_memory
 from kg.store.trim import IDLE_SECONDS, Trimmer
 
@@ -71,14 +71,17 @@ def syntax_message(exc: SyntaxError, *, limit: int = 240) -> str:
     return "SPARQL syntax " + (text if len(text) <= limit else text[:limit].rstrip() + " …")
 
 
-def run_job(store: ox.Store, job: QueryRequest) -> QueryResponse:
-    """Run ``job`` on ``store`` in this process and serialise the result (stopping at ``max_rows``).
+def run_job(store: ox.Store, job: QueryRequest, deadline: float | None = None) -> QueryResponse:
+    """Run ``job`` on ``store`` in this process and serialise the result (stopping at ``max_rows``, and at the
+    monotonic ``deadline`` if given: :class:`kg.store.results.PastDeadline`).
 
     :raises QueryError: syntax error (message with line:column) or an evaluation error.
     """
     try:
         result = store.query(job.query, **query_options(job))
-        return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes)
+        return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes, deadline)
+    except PastDeadline:
+        raise
     except SyntaxError as exc:
         raise QueryError(syntax_message(exc)) from None
     except OSError as exc:

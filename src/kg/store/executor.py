@@ -6,8 +6,8 @@ Flask test client's process) forks ONE persistent child (kg.store.child), on its
 boots (:meth:`Executor.prestart`), that shares the loaded store copy-on-write, receives jobs over a pipe, runs them,
 serialises the result to bytes and sends them back. The parent waits at most ``timeout`` seconds; past that it
 SIGKILLs the child, raises :class:`QueryTimeout` (503), and forks a fresh child on the next job. The parent's store
-is never touched by user queries. The child dies with its parent (``PR_SET_PDEATHSIG``), so no query outlives the
-worker that asked for it.
+is never touched by user queries but streaming ones in a confined worker (kg.store.embedded). The child dies with
+its parent (``PR_SET_PDEATHSIG``), so no query outlives the worker that asked for it.
 
 The child is recycled after ``max_jobs`` jobs so memory it accumulates is returned to the system. Its successor
 is forked once the child has done :data:`SPARE_AT` of them, and takes over when it says it is ready: the sandbox and
@@ -169,6 +169,15 @@ class Executor:
                 if os.waitpid(pid, 0 if block else os.WNOHANG)[0] == 0:
                     continue
             self._retired.remove(pid)
+
+    def reap_retired(self) -> None:
+        """Reap children killed earlier, unless a job holds this executor now (then the job does): for callers off
+        its path, such as a streaming query answered in this process (kg.store.embedded)."""
+        if self._retired and self._lock.acquire(blocking=False):
+            try:
+                self._reap()
+            finally:
+                self._lock.release()
 
     def _current(self, timeout: float) -> _Child:
         """The child to give the next job: a worn-out one serves on until its spare is ready, for at most twice

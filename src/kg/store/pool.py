@@ -58,6 +58,12 @@ class ExecutorPool:
         finally:
             self._give_back(executor)
 
+    def reap(self) -> None:
+        """Reap the children killed earlier (a time-out's) that no job has reaped yet, without waiting for a job."""
+        if os.getpid() == self._owner:
+            for executor in list(self._all):
+                executor.reap_retired()
+
     def prestart(self) -> None:
         """Fork one query child now; it confines itself and opens the store while this process goes on (kg.web.server
         calls it as each worker boots)."""

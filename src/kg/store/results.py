@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import typing as t
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -270,12 +271,27 @@ def write_graph(triples: t.Iterable[ox.Triple], media_type: str, limit: int | No
     return QueryResponse(body, media_type, form, truncated=truncated, row_count=len(kept))
 
 
+class PastDeadline(Exception):
+    """Rows were still coming at the deadline :func:`write_result` was given (kg.store.embedded's streaming run)."""
+
+
+def _until(items: t.Iterable[t.Any], deadline: float) -> t.Iterator[t.Any]:
+    """``items``, raising :class:`PastDeadline` once the monotonic clock passes ``deadline`` (checked every 64)."""
+    for n, item in enumerate(items):
+        if not n & 63 and time.monotonic() > deadline:
+            raise PastDeadline
+        yield item
+
+
 def write_result(result: t.Any, media_type: str, limit: int | None, form: str,
-                 max_bytes: int | None = None) -> QueryResponse:
-    """A pyoxigraph query result (boolean, solutions or triples) in ``media_type``, within the limits."""
+                 max_bytes: int | None = None, deadline: float | None = None) -> QueryResponse:
+    """A pyoxigraph query result (boolean, solutions or triples) in ``media_type``, within the limits; with a
+    ``deadline`` (monotonic seconds) the rows stop there (:class:`PastDeadline`)."""
     if isinstance(result, ox.QueryBoolean):
         return write_boolean(bool(result), media_type)
     if isinstance(result, ox.QuerySolutions):
-        rows = (tuple(s) for s in result)
+        rows: t.Iterable[t.Any] = (tuple(s) for s in result)
+        rows = rows if deadline is None else _until(rows, deadline)
         return write_solutions([v.value for v in result.variables], rows, media_type, limit, max_bytes)
-    return write_graph(result, media_type, limit, "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", max_bytes)
+    triples = result if deadline is None else _until(result, deadline)
+    return write_graph(triples, media_type, limit, "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", max_bytes)

@@ -1,4 +1,5 @@
-"""The query child's confinement, enforced by the operating system rather than by reading the query text.
+"""The query child's confinement (and a serving process's network), enforced by the operating system rather than by
+reading the query text.
 
 * **No network**: the child enters a network namespace of its own (``unshare(CLONE_NEWNET)``, or with a user
   namespace when not root), whose only interface is a loopback that is down: every ``connect()`` — SERVICE, a
@@ -16,11 +17,14 @@ import errno
 import os
 import resource
 import socket
+import threading
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 
 _PROBE: tuple[bool, str] | None = None
+#: The PID of the process :func:`confine_serving_process` confined (0: none).
+_CONFINED_PID = 0
 
 
 def isolate_network() -> None:
@@ -35,6 +39,34 @@ def isolate_network() -> None:
     if first == errno.EPERM and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
         return
     raise OSError(first, f"unshare(CLONE_NEWNET) failed: {os.strerror(first)}")
+
+
+def confine_serving_process() -> None:
+    """Put this serving process (a gunicorn worker, before its threads start) in a network namespace of its own, as
+    a query child is: the sockets it already holds (the listening one, the master's pipes) keep working, no new
+    connection can leave. Then :func:`network_confined` is True in this process, and only in it.
+
+    :raises OSError: the kernel refused, or other threads are running (they would stay outside).
+    """
+    global _CONFINED_PID
+    if _threads() > 1:
+        raise OSError(errno.EBUSY, "threads are running: a namespace entered now would not hold for them")
+    isolate_network()
+    _CONFINED_PID = os.getpid()
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (a RocksDB handle starts its own)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return threading.active_count()
+
+
+def network_confined() -> bool:
+    """Whether this process entered a network namespace of its own by :func:`confine_serving_process`."""
+    return os.getpid() == _CONFINED_PID
 
 
 def limit_memory(budget: int) -> None:
