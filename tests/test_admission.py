@@ -44,6 +44,27 @@ def test_a_waiting_query_gets_a_slot_freed_while_it_waits() -> None:
     assert got and got[0] - freed < 0.5 and admission.in_use() == 0
 
 
+def test_a_slot_released_in_this_process_wakes_its_waiter_at_once() -> None:
+    """Held 33 ms: a waiter pausing 0.5, 1, 2 … ms between looks would look again only at 51.5 ms."""
+    admission = Admission(1, 1, wait=5)
+    got: list[float] = []
+    holding = threading.Event()
+
+    def hold() -> None:
+        with admission.slot("192.0.2.1"):
+            holding.set()
+            time.sleep(0.033)
+        got.append(time.monotonic())
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(5)
+    with admission.slot("192.0.2.2"):
+        taken = time.monotonic()
+    holder.join(5)
+    assert got and taken - got[0] < 0.01, f"the slot was taken {1000 * (taken - got[0]):.1f} ms after its release"
+
+
 def test_processes_share_the_slots_and_a_dead_holders_slot_is_freed() -> None:
     admission = Admission(1, 1, wait=5)
     fork = multiprocessing.get_context("fork")

@@ -8,6 +8,7 @@ ASK results in CSV/TSV are served only when asked for by name (no standard defin
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.formats import HTML, HTML_PAGE, JSON, RDF_FORMATS, TURTLE, Format, formats_of
@@ -105,8 +106,12 @@ def pick(accept: str | None, offered: tuple[Format | str, ...] | list[Format | s
     return best
 
 
+@functools.lru_cache(maxsize=512)
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> str | None:
     """The response media type for a result of ``kind`` ("solutions", "boolean", "graph"); None means 406.
+
+    Remembered for the last 512 distinct inputs (a client sends the same Accept header with every request: parsing
+    and matching it was ~20 µs of a small query's answer, twice, for the query page check and the result format).
 
     The ``format`` parameter wins; then the Accept header (no header or an empty one: the kind's default).
     ``text/html`` (the query page) counts only when the client names it, as browsers do.

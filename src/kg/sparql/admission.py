@@ -4,6 +4,9 @@ The slots live in shared memory created before gunicorn forks its workers (the a
 every worker process and thread sees the same counts. Each taken slot records the PID that took it: a worker that
 died holding slots (killed by gunicorn) cannot leak them, since the next scan frees slots of dead processes. A query
 that finds no slot waits a little (bursts are common), then is refused with :class:`ServerBusy` (503 + Retry-After).
+A waiting query is woken at once by a release in its own process (a condition per process) and looks again after
+growing pauses for releases in others: with pauses alone, a client's third connection slept on (0.5, 1, 2 … 20 ms)
+while the slot it waited for had been free for milliseconds, and a query answered in 0.3 ms waited longer than it ran.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import ipaddress
 import multiprocessing
 import os
+import threading
 import time
 import typing as t
 
@@ -66,6 +70,13 @@ class Admission:
         self.total, self.per_client, self.wait = max(1, total), max(1, per_client), wait
         # slot i: [2i] = PID holding it (0 when free), [2i + 1] = the client's bucket
         self._slots = multiprocessing.Array("i", 2 * self.total, lock=True)
+        self._freed_owner, self._freed = 0, threading.Condition()
+
+    def _local(self) -> threading.Condition:
+        """This process's condition, notified when a slot is released here (a forked process makes its own)."""
+        if self._freed_owner != os.getpid():
+            self._freed_owner, self._freed = os.getpid(), threading.Condition()
+        return self._freed
 
     def _try_take(self, bucket: int) -> int | None:
         with self._slots.get_lock():
@@ -93,19 +104,23 @@ class Admission:
         """
         bucket = client_bucket(client)
         deadline = time.monotonic() + self.wait
-        index = self._try_take(bucket)
-        pause = _FIRST_PAUSE
-        while index is None and time.monotonic() < deadline:
-            time.sleep(pause)  # short queries free their slots within milliseconds: look again soon, then less often
-            pause = min(pause * 2, _POLL)
+        freed = self._local()
+        with freed:  # taken before looking, so that no release here falls between a look and the wait
             index = self._try_take(bucket)
+            pause = _FIRST_PAUSE
+            while index is None and (left := deadline - time.monotonic()) > 0:
+                freed.wait(min(pause, left))  # a release here wakes it; one in another process is seen by the pause
+                pause = min(pause * 2, _POLL)
+                index = self._try_take(bucket)
         if index is None:
             raise ServerBusy(f"the server is busy: {self.total} queries run at once, at most {self.per_client} per "
                              f"client; retry in {RETRY_AFTER} s", retry_after=RETRY_AFTER)
         try:
             yield
         finally:
-            self._release(index)
+            with freed:
+                self._release(index)
+                freed.notify_all()  # waiters of other clients may be the ones this slot lets in
 
     def in_use(self) -> int:
         """Slots taken now (by live processes)."""

@@ -15,7 +15,7 @@ Two modes (``Settings.store_mode``):
 The app's own queries run in this process; a user's query runs in the confined query child (kg.store.executor),
 except a streaming one (kg.sparql.streaming: one triple pattern, a DESCRIBE of IRIs) in a worker that is itself
 confined from the network (:meth:`EmbeddedStore.confine`): it is stopped between rows at its deadline, and skips
-the child's round trip (0.25 ms of a small query's ~0.7-0.9 ms at one connection, 1 M quads).
+the child's round trip (0.25-0.32 ms of a small query's 0.69-1.21 ms at one connection, 1 M quads, disk mode).
 """
 
 from __future__ import annotations

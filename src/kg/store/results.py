@@ -8,6 +8,7 @@ Boolean and graph results use pyoxigraph's serialisers. The formats are kg.forma
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import time
@@ -116,11 +117,6 @@ def _xml_row(variables: list[str], row: Row, first: bool) -> str:
     return f"<result>{bindings}</result>"
 
 
-def write_xml(variables: list[str], rows: t.Iterable[Row]) -> bytes:
-    """SPARQL Query Results XML."""
-    return _write(WRITERS[XML], variables, rows, None, None)[0]
-
-
 def _csv_field(term: t.Any) -> str:
     if term is None:
         text = ""
@@ -223,10 +219,15 @@ def write_boolean(answer: bool, media_type: str) -> QueryResponse:
     if media_type == TERMS:
         return QueryResponse(b"", TERMS, "ASK", row_count=1, terms=answer)
     media_type = media_type if media_type in BOOLEAN_FORMATS else JSON
+    return QueryResponse(_boolean_body(answer, media_type), media_type, "ASK", row_count=1)
+
+
+@functools.cache
+def _boolean_body(answer: bool, media_type: str) -> bytes:
+    """pyoxigraph's serialisation of a boolean result (eight possible answers, each written once per process)."""
     result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
                                     format=ox.QueryResultsFormat.JSON)
-    body = result.serialize(format=BOOLEAN_FORMATS[media_type]) or b""
-    return QueryResponse(body, media_type, "ASK", row_count=1)
+    return result.serialize(format=BOOLEAN_FORMATS[media_type]) or b""
 
 
 def write_solutions(variables: list[str], rows: t.Iterable[Row], media_type: str, limit: int | None,

@@ -23,7 +23,7 @@ from flask import Flask, Response, request
 from kg.errors import KgError
 from kg.store import Store
 from kg.web.body import query_body_limit, read_ahead
-from kg.web.cache import ResponseCache, footprint
+from kg.web.cache import ResponseCache
 
 Environ = dict[str, t.Any]
 StartResponse = t.Callable[..., t.Any]
@@ -132,8 +132,8 @@ class AnswerCache:
             found = self._pairs.get(pair)
             if found is None and pair[0].lower() not in OWN_HEADERS and len(self._pairs) < SHARED_PAIRS:
                 found = self._pairs.setdefault(pair, pair)
-            if found is None:
-                own += footprint(pair)
+            if found is None:  # footprint(pair), without its generic walk
+                own += sys.getsizeof(pair) + sys.getsizeof(pair[0]) + sys.getsizeof(pair[1])
             kept.append(found or pair)
         return tuple(kept), own
 
