@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import kg.store.embedded as embedded
@@ -142,10 +143,54 @@ def test_a_confined_worker_answers_streaming_queries_itself_as_the_child_would(
 
 def test_a_stream_past_its_deadline_is_run_again_by_the_child(settings: Settings, confined: None,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    query, accept = QUERIES[0]
     monkeypatch.setattr(embedded, "STREAMING_SECONDS", 0.0)  # the deadline has passed at the first row
-    body, children = answers(settings, query, accept)
-    assert children and len(json.loads(body)["results"]["bindings"]) == 700
+    body, children = answers(settings, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 700", "text/csv")  # written by rows
+    assert children and body.count(b"\r\n") == 701
+
+
+NATIVE = [  # (query, format): answers pyoxigraph writes itself in a confined worker
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 700", "application/sparql-results+json"),
+    ("SELECT * WHERE { ?s ?p ?o } OFFSET 5", "application/sparql-results+xml"),
+    ("SELECT ?o ?s { ?s ?p ?o }\n# a comment at the end", "text/tab-separated-values"),
+]
+
+
+@pytest.mark.parametrize(("query", "accept"), NATIVE)
+def test_pyoxigraph_writes_streaming_answers_itself_and_they_are_the_row_writers(
+        settings: Settings, query: str, accept: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.store.child as child
+    from kg.store.native import FORMATS
+
+    by_rows, _ = answers(settings, query, accept)  # not confined: the child, which writes row by row
+    monkeypatch.setattr(embedded, "network_confined", lambda: True)
+    monkeypatch.setattr(child, "write_result", lambda *a, **k: pytest.fail("written row by row"))
+    store = embedded_store(settings)
+    try:
+        response = store.execute(prepare_query(query, settings, accept=accept))
+    finally:
+        store.close()
+    parse = lambda body: sorted(tuple(map(str, row)) for row in ox.parse_query_results(body, format=FORMATS[accept]))  # noqa: E731
+    expected = parse(by_rows)
+    assert len(expected) > 500 and (response.row_count, response.truncated) == (len(expected), False)
+    assert parse(response.body) == expected
+
+
+@pytest.mark.parametrize(("query", "limits"), [
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"max_rows": 10}),  # the engine gives 11 rows: one too many
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"max_bytes": 5000}),
+    ("SELECT ?s ?x WHERE { ?s ?p ?o }", {"max_rows": 10}),  # ?x is never bound: rows cannot be counted
+])
+def test_over_its_limits_a_native_answer_is_cut_by_the_row_writer(settings: Settings, confined: None, query: str,
+                                                                   limits: dict[str, int]) -> None:
+    limited = replace(settings, **limits)
+    store = embedded_store(limited)
+    try:
+        response = store.execute(prepare_query(query, limited, accept="application/sparql-results+json"))
+    finally:
+        store.close()
+    rows = json.loads(response.body)["results"]["bindings"]
+    assert response.truncated and len(rows) == response.row_count > 0 and store.query_child_pids == []
+    assert len(rows) == 10 if "max_rows" in limits else len(response.body) <= 5000
 
 
 def test_other_queries_go_to_the_child_even_in_a_confined_worker(settings: Settings, confined: None) -> None:

@@ -13,7 +13,7 @@ from kg.formats import HTML, formats_of
 from kg.negotiate import kind_of, negotiate
 from kg.sparql.guard import check_query
 from kg.sparql.namefilter import name_filter_edits, name_filters, names_all_indexed
-from kg.sparql.streaming import is_streaming
+from kg.sparql.streaming import bounded_select, is_streaming
 from kg.sparql.textindex import text_index
 from kg.sparql.textquery import Edit, apply_edits, text_patterns, text_query_edits, text_query_iris
 from kg.store import QueryRequest, Store
@@ -70,5 +70,6 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
         max_rows=None if local else (settings.max_rows or None),
         max_bytes=None if local else (settings.max_bytes or None),
         base_iri=base_iri,
-        streaming=not local and text is checked and is_streaming(info),
+        streaming=(streaming := not local and text is checked and is_streaming(info)),
+        bounded=bounded_select(info, text, settings.max_rows or None) if streaming else None,
     )

@@ -15,6 +15,7 @@ aggregates, FILTER, paths, OPTIONAL, UNION, GRAPH, sub-queries, dataset clauses,
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kg.sparql.guard import QueryInfo, Token, keyword
 
@@ -22,6 +23,9 @@ from kg.sparql.guard import QueryInfo, Token, keyword
 MAX_OFFSET = 10_000
 #: Most IRIs one streaming DESCRIBE may name.
 MAX_DESCRIBED = 16
+#: Most rows of a streaming SELECT the engine's own serialiser writes (kg.store.native); a bigger answer is written
+#: row by row, where the deadline can stop it.
+NATIVE_ROWS = 10_000
 
 _INTEGER = re.compile(r"\d+")
 _NUMBER = re.compile(r"[-]?(?:\d+\.?\d*|\.\d+)(?:[eE]\d+)?")
@@ -74,42 +78,88 @@ def _term(tokens: list[Token], i: int, position: str) -> tuple[int, str | None]:
     return i + 1, None
 
 
-def _group(tokens: list[Token], i: int) -> int:
-    """Index after ``[WHERE] { [s p o [.]] }`` at ``i`` (-1 unless it is that, with no variable repeated)."""
+def _group(tokens: list[Token], i: int) -> tuple[int, list[str]]:
+    """(index after ``[WHERE] { [s p o [.]] }`` at ``i``, the pattern's variables); index -1 unless it is that, with
+    no variable repeated."""
     if i < len(tokens) and keyword(tokens[i]) == "WHERE":
         i += 1
     if i >= len(tokens) or tokens[i].text != "{":
-        return -1
+        return -1, []
     i += 1
     if i < len(tokens) and tokens[i].text == "}":
-        return i + 1
+        return i + 1, []
     names = []
     for position in ("subject", "predicate", "object"):
         i, name = _term(tokens, i, position)
         if i < 0:
-            return -1
+            return -1, []
         if name is not None:
             names.append(name)
     if len(set(names)) != len(names):
-        return -1
+        return -1, []
     if i < len(tokens) and tokens[i].text == ".":
         i += 1
-    return i + 1 if i < len(tokens) and tokens[i].text == "}" else -1
+    return (i + 1, names) if i < len(tokens) and tokens[i].text == "}" else (-1, [])
 
 
-def _modifiers(tokens: list[Token], i: int) -> bool:
-    """Whether the tokens from ``i`` are at most one LIMIT and one OFFSET (at most :data:`MAX_OFFSET`), and no more."""
-    seen = set()
+def _modifiers(tokens: list[Token], i: int) -> dict[str, int] | None:
+    """The LIMIT and OFFSET from ``i`` to the end (at most one of each, OFFSET at most :data:`MAX_OFFSET`), or None
+    when anything else is there."""
+    seen: dict[str, int] = {}
     while i < len(tokens):
         word = keyword(tokens[i])
         if word not in ("LIMIT", "OFFSET") or word in seen or i + 1 >= len(tokens):
-            return False
+            return None
         value = tokens[i + 1].text
         if not _INTEGER.fullmatch(value) or (word == "OFFSET" and int(value) > MAX_OFFSET):
-            return False
-        seen.add(word)
+            return None
+        seen[word] = int(value)
         i += 2
-    return True
+    return seen
+
+
+@dataclass(frozen=True)
+class Select:
+    """A streaming SELECT as read: its projection (None for ``*``), its pattern's variables, its LIMIT and OFFSET,
+    and the token where they start (the query's end when it has neither)."""
+
+    projected: list[str] | None
+    bound: list[str]
+    limit: int | None
+    offset: int
+    tail: int
+
+
+def _read(info: QueryInfo) -> Select | bool:
+    """The streaming SELECT the guard read, True for another streaming form, False when not streaming."""
+    tokens = info.tokens
+    i = _prologue_end(tokens)
+    if i < 0 or i >= len(tokens):
+        return False
+    form = keyword(tokens[i])
+    i += 1
+    if form == "DESCRIBE":
+        described = tokens[i:]
+        return 0 < len(described) <= MAX_DESCRIBED and all(t.kind in _NODE for t in described)
+    if form == "ASK":
+        return _group(tokens, i)[0] == len(tokens)
+    if form != "SELECT":
+        return False
+    projected: list[str] | None = None
+    if i < len(tokens) and tokens[i].text == "*":
+        i += 1
+    else:
+        start = i
+        while i < len(tokens) and tokens[i].kind == "var":
+            i += 1
+        if i == start:
+            return False
+        projected = [token.text[1:] for token in tokens[start:i]]
+    i, bound = _group(tokens, i)
+    modifiers = _modifiers(tokens, i) if i >= 0 else None
+    if modifiers is None:
+        return False
+    return Select(projected, bound, modifiers.get("LIMIT"), modifiers.get("OFFSET", 0), i)
 
 
 def is_streaming(info: QueryInfo) -> bool:
@@ -121,26 +171,27 @@ def is_streaming(info: QueryInfo) -> bool:
     >>> is_streaming(check_query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))
     False
     """
-    tokens = info.tokens
-    i = _prologue_end(tokens)
-    if i < 0 or i >= len(tokens):
-        return False
-    form = keyword(tokens[i])
-    i += 1
-    if form == "DESCRIBE":
-        described = tokens[i:]
-        return 0 < len(described) <= MAX_DESCRIBED and all(t.kind in _NODE for t in described)
-    if form == "ASK":
-        return _group(tokens, i) == len(tokens)
-    if form != "SELECT":
-        return False
-    if i < len(tokens) and tokens[i].text == "*":
-        i += 1
-    else:
-        start = i
-        while i < len(tokens) and tokens[i].kind == "var":
-            i += 1
-        if i == start:
-            return False
-    i = _group(tokens, i)
-    return i >= 0 and _modifiers(tokens, i)
+    return _read(info) is not False
+
+
+def bounded_select(info: QueryInfo, text: str, max_rows: int | None) -> tuple[str, int] | None:
+    """For a streaming SELECT (``text``, as the guard read it) whose every projected variable is bound by its pattern:
+    the same query asking for one row more than it may answer, and that bound ``n`` (the least of its LIMIT,
+    ``max_rows`` and :data:`NATIVE_ROWS`). The engine's own serialiser may then write its answer when it has at most
+    ``n`` rows (kg.store.native), since every row binds every variable and can be counted in the bytes; None for
+    anything else.
+
+    >>> from kg.sparql.guard import check_query
+    >>> query = "SELECT ?o { <http://e/x> ?p ?o } OFFSET 2 # a comment"
+    >>> bounded_select(check_query(query), query, 100)
+    ('SELECT ?o { <http://e/x> ?p ?o } \\nLIMIT 101 OFFSET 2\\n', 100)
+    """
+    select = _read(info)
+    if not isinstance(select, Select) or not select.bound:
+        return None
+    if select.projected is not None and not set(select.projected) <= set(select.bound):
+        return None
+    most = min(n for n in (select.limit, max_rows, NATIVE_ROWS) if n is not None)
+    asked = most + 1 if select.limit is None or select.limit > most else most
+    cut = info.tokens[select.tail].start if select.tail < len(info.tokens) else len(text)
+    return f"{text[:cut]}\nLIMIT {asked}" + (f" OFFSET {select.offset}" if select.offset else "") + "\n", most

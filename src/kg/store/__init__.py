@@ -49,6 +49,9 @@ class QueryRequest:
     #: The engine answers it row by row with bounded work per row (kg.sparql.streaming), so a loop over its rows can
     #: stop it at a deadline: it may run in a serving process that is as confined as a query child.
     streaming: bool = False
+    #: A streaming SELECT asking for one row more than it may answer, and how many it may (kg.sparql.streaming's
+    #: ``bounded_select``): pyoxigraph may write the answer itself when it has no more (kg.store.native).
+    bounded: tuple[str, int] | None = None
 
 
 @dataclass

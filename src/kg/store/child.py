@@ -18,6 +18,8 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreUnavailable
 from kg.store import QueryRequest, QueryResponse
+from kg.store.native import FORMATS as NATIVE_FORMATS
+from kg.store.native import write_natively
 from kg.store.results import PastDeadline, write_result
 from kg.store.sandbox import isolate_network, limit_memory
 from kg.store.trim import IDLE_SECONDS, Trimmer
@@ -78,6 +80,11 @@ def run_job(store: ox.Store, job: QueryRequest, deadline: float | None = None) -
     :raises QueryError: syntax error (message with line:column) or an evaluation error.
     """
     try:
+        if deadline is not None and job.bounded is not None and job.media_type in NATIVE_FORMATS:
+            text, most = job.bounded  # at most NATIVE_ROWS + 1 rows: the engine writes them within the deadline
+            answer = write_natively(store.query(text, **query_options(job)), job.media_type, most, job.max_bytes)
+            if answer is not None:
+                return answer
         result = store.query(job.query, **query_options(job))
         return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes, deadline)
     except PastDeadline:
