@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from forked import in_forked_process, reaches
 from kg.store import QueryRequest as Job
 from kg.store.executor import SPARE_AT, Executor
 
@@ -114,7 +115,6 @@ def test_each_gunicorn_worker_confines_itself_and_forks_its_query_child_as_it_bo
     """kg.web.server's post_worker_init hook, on the app gunicorn loaded, run in a forked process as in a worker
     (never in this one: it would lose the network): the worker enters a network namespace of its own, can connect
     nowhere, and its first child is forked."""
-    import json
     import socket
     from types import SimpleNamespace
 
@@ -128,29 +128,17 @@ def test_each_gunicorn_worker_confines_itself_and_forks_its_query_child_as_it_bo
     app = create_app(Settings())
     served = app.extensions[STORE]
     assert served.query_child_pids == []
+
+    def boot() -> dict:
+        boot_worker(SimpleNamespace(wsgi=app, log=None))
+        pids = served.query_child_pids + [e._spare.pid for e in served._pool._all if e._spare is not None]
+        report = {"confined": network_confined(), "reached": reaches(port), "children": [alive(p) for p in pids]}
+        served.stop_query_children()
+        return report
+
     with socket.create_server(("127.0.0.1", 0)) as listener:  # reachable from here, not from a confined worker
         port = listener.getsockname()[1]
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the worker
-            try:
-                os.close(read)
-                boot_worker(SimpleNamespace(wsgi=app, log=None))
-                pids = served.query_child_pids + [e._spare.pid for e in served._pool._all if e._spare is not None]
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    reached = True
-                except OSError:
-                    reached = False
-                report = {"confined": network_confined(), "reached": reached, "children": [alive(p) for p in pids]}
-                os.write(write, json.dumps(report).encode())
-                served.stop_query_children()
-            finally:
-                os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as answer:
-            report = json.loads(answer.read() or b"{}")
-        os.waitpid(pid, 0)
+        report = in_forked_process(boot)
     assert report["children"] == [True]
     if sandbox_available()[0]:
         assert report == {"confined": True, "reached": False, "children": [True]}

@@ -4,7 +4,6 @@ rows at a deadline; everything else, and a stream past its deadline, goes to the
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg.store.embedded as embedded
+from forked import in_forked_process, reaches
 from kg.config import Settings
 from kg.sparql.guard import check_query
 from kg.sparql.request import prepare_query
@@ -210,28 +210,14 @@ def test_the_confinement_is_real_and_streaming_queries_then_run_in_the_worker(se
     without a child (SERVICE stays impossible for the child as before: tests/test_sandbox*)."""
     from kg.store.sandbox import confine_serving_process
 
+    def worker() -> dict:
+        confine_serving_process()
+        body, children = answers(settings, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+        return {"reached": reaches(port), "children": children, "body": body.decode()}
+
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the worker
-            try:
-                os.close(read)
-                confine_serving_process()
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    reached = True
-                except OSError:
-                    reached = False
-                body, children = answers(settings, "ASK { ?s ?p ?o }", "application/sparql-results+json")
-                os.write(write, json.dumps({"reached": reached, "children": children,
-                                            "body": body.decode()}).encode())
-            finally:
-                os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as answer:
-            report = json.loads(answer.read() or b"{}")
-        os.waitpid(pid, 0)
+        report = in_forked_process(worker)
     assert report == {"reached": False, "children": [], "body": '{"head":{},"boolean":true}'}
 
 
@@ -243,3 +229,14 @@ def test_streaming_answers_keep_the_row_limit(settings: Settings, confined: None
         assert response.truncated and response.row_count == 10 and store.query_child_pids == []
     finally:
         store.close()
+
+
+def test_a_bounded_query_the_engine_cannot_read_falls_back_to_the_query_as_sent(settings: Settings,
+                                                                                confined: None) -> None:
+    store = embedded_store(settings)
+    try:
+        request = prepare_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", settings)
+        response = store.execute(replace(request, bounded=("SELECT ?s WHERE {", 3)))
+    finally:
+        store.close()
+    assert len(json.loads(response.body)["results"]["bindings"]) == 3 and store.query_child_pids == []

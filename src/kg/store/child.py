@@ -82,9 +82,10 @@ def run_job(store: ox.Store, job: QueryRequest, deadline: float | None = None) -
     try:
         if deadline is not None and job.bounded is not None and job.media_type in NATIVE_FORMATS:
             text, most = job.bounded  # at most NATIVE_ROWS + 1 rows: the engine writes them within the deadline
-            answer = write_natively(store.query(text, **query_options(job)), job.media_type, most, job.max_bytes)
-            if answer is not None:
-                return answer
+            with contextlib.suppress(SyntaxError):  # the query as sent says what is wrong with it, if anything
+                answer = write_natively(store.query(text, **query_options(job)), job.media_type, most, job.max_bytes)
+                if answer is not None:
+                    return answer
         result = store.query(job.query, **query_options(job))
         return write_result(result, job.media_type, job.max_rows, job.form, job.max_bytes, deadline)
     except PastDeadline:
