@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import typing as t
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from kg.config import Settings
 from kg.sparql.guard import check_query
 from kg.sparql.request import prepare_query
 from kg.sparql.streaming import MAX_OFFSET, is_streaming
+from kg.store import QueryRequest, QueryResponse
 from kg.store.sandbox import network_confined, sandbox_available
 from observations import write_observations
 from stores import embedded_store
@@ -113,14 +115,23 @@ def confined(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def answers(settings: Settings, query: str, accept: str) -> tuple[bytes, list[int]]:
-    """The answer of ``query`` through the store's execute, and the query children it left."""
+def execute(settings: Settings, query: str, accept: str = "application/sparql-results+json",
+            change: t.Callable[[QueryRequest], QueryRequest] = lambda request: request,
+            ) -> tuple[QueryResponse, list[int]]:
+    """The response to ``query`` (its prepared request passed through ``change``) from a store's execute, and the
+    query children the store had then (read before it is closed)."""
     store = embedded_store(settings)
     try:
-        response = store.execute(prepare_query(query, settings, accept=accept))
-        return response.body, store.query_child_pids
+        response = store.execute(change(prepare_query(query, settings, accept=accept)))
+        return response, store.query_child_pids
     finally:
         store.close()
+
+
+def answers(settings: Settings, query: str, accept: str) -> tuple[bytes, list[int]]:
+    """The answer of ``query`` through the store's execute, and the query children it left."""
+    response, children = execute(settings, query, accept)
+    return response.body, children
 
 
 QUERIES = [
@@ -164,11 +175,7 @@ def test_pyoxigraph_writes_streaming_answers_itself_and_they_are_the_row_writers
     by_rows, _ = answers(settings, query, accept)  # not confined: the child, which writes row by row
     monkeypatch.setattr(embedded, "network_confined", lambda: True)
     monkeypatch.setattr(child, "write_result", lambda *a, **k: pytest.fail("written row by row"))
-    store = embedded_store(settings)
-    try:
-        response = store.execute(prepare_query(query, settings, accept=accept))
-    finally:
-        store.close()
+    response, _ = execute(settings, query, accept)
     parse = lambda body: sorted(tuple(map(str, row)) for row in ox.parse_query_results(body, format=FORMATS[accept]))  # noqa: E731
     expected = parse(by_rows)
     assert len(expected) > 500 and (response.row_count, response.truncated) == (len(expected), False)
@@ -182,14 +189,9 @@ def test_pyoxigraph_writes_streaming_answers_itself_and_they_are_the_row_writers
 ])
 def test_over_its_limits_a_native_answer_is_cut_by_the_row_writer(settings: Settings, confined: None, query: str,
                                                                    limits: dict[str, int]) -> None:
-    limited = replace(settings, **limits)
-    store = embedded_store(limited)
-    try:
-        response = store.execute(prepare_query(query, limited, accept="application/sparql-results+json"))
-    finally:
-        store.close()
+    response, children = execute(replace(settings, **limits), query)
     rows = json.loads(response.body)["results"]["bindings"]
-    assert response.truncated and len(rows) == response.row_count > 0 and store.query_child_pids == []
+    assert response.truncated and len(rows) == response.row_count > 0 and children == []
     assert len(rows) == 10 if "max_rows" in limits else len(response.body) <= 5000
 
 
@@ -222,21 +224,12 @@ def test_the_confinement_is_real_and_streaming_queries_then_run_in_the_worker(se
 
 
 def test_streaming_answers_keep_the_row_limit(settings: Settings, confined: None) -> None:
-    limited = replace(settings, max_rows=10)
-    store = embedded_store(limited)
-    try:
-        response = store.execute(prepare_query("SELECT * { ?s ?p ?o }", limited, accept="text/csv"))
-        assert response.truncated and response.row_count == 10 and store.query_child_pids == []
-    finally:
-        store.close()
+    response, children = execute(replace(settings, max_rows=10), "SELECT * { ?s ?p ?o }", "text/csv")
+    assert response.truncated and response.row_count == 10 and children == []
 
 
 def test_a_bounded_query_the_engine_cannot_read_falls_back_to_the_query_as_sent(settings: Settings,
                                                                                 confined: None) -> None:
-    store = embedded_store(settings)
-    try:
-        request = prepare_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", settings)
-        response = store.execute(replace(request, bounded=("SELECT ?s WHERE {", 3)))
-    finally:
-        store.close()
-    assert len(json.loads(response.body)["results"]["bindings"]) == 3 and store.query_child_pids == []
+    response, children = execute(settings, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3",
+                                 change=lambda request: replace(request, bounded=("SELECT ?s WHERE {", 3)))
+    assert len(json.loads(response.body)["results"]["bindings"]) == 3 and children == []

@@ -70,7 +70,7 @@ class Admission:
         self.total, self.per_client, self.wait = max(1, total), max(1, per_client), wait
         # slot i: [2i] = PID holding it (0 when free), [2i + 1] = the client's bucket
         self._slots = multiprocessing.Array("i", 2 * self.total, lock=True)
-        self._freed_owner, self._freed = 0, threading.Condition()
+        self._freed_owner, self._freed = os.getpid(), threading.Condition()
 
     def _local(self) -> threading.Condition:
         """This process's condition, notified when a slot is released here (a forked process makes its own)."""

@@ -50,15 +50,16 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
             offered = ", ".join(f.media_type for f in formats_of(kind))
             raise NotAcceptable(f"406 Not Acceptable: this result can be served as {offered}")
     default_graph_uris = tuple(g for g in default_graphs if g != RDFLIB_DEFAULT_GRAPH)
-    checked = text
+    edits: list[Edit] = []
     if store is not None:
         filters = [] if default_graph_uris or named_graphs else name_filters(info)
         use_filters = bool(filters) and names_all_indexed(store)
         if patterns or use_filters:
             index = text_index(store)
-            edits: list[Edit] = text_query_edits(patterns, index) if patterns else []
+            edits = text_query_edits(patterns, index) if patterns else []
             edits += name_filter_edits(filters, index) if use_filters else []
             text = apply_edits(text, edits)
+    streaming = not local and not edits and is_streaming(info)  # the guard's tokens are those of the text sent
     return QueryRequest(
         query=text,
         form=info.form,
@@ -70,6 +71,6 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
         max_rows=None if local else (settings.max_rows or None),
         max_bytes=None if local else (settings.max_bytes or None),
         base_iri=base_iri,
-        streaming=(streaming := not local and text is checked and is_streaming(info)),
+        streaming=streaming,
         bounded=bounded_select(info, text, settings.max_rows or None) if streaming else None,
     )

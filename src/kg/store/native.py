@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.formats import JSON, TSV, XML
+from kg.formats import CSV, TSV, XML
 from kg.store import QueryResponse
+from kg.store.results import BOOLEAN_FORMATS as RESULTS_FORMATS
 
-#: Media type → pyoxigraph's format, for the formats whose rows can be counted in the bytes (not CSV: a quoted
-#: field keeps its line breaks).
-FORMATS = {JSON: ox.QueryResultsFormat.JSON, XML: ox.QueryResultsFormat.XML, TSV: ox.QueryResultsFormat.TSV}
+#: Media type → pyoxigraph's format (kg.store.results' table), for the formats whose rows can be counted in the
+#: bytes (not CSV: a quoted field keeps its line breaks).
+FORMATS = {media_type: f for media_type, f in RESULTS_FORMATS.items() if media_type != CSV}
 
 
 def count_rows(body: bytes, media_type: str, variables: int) -> int | None:
@@ -27,6 +28,7 @@ def count_rows(body: bytes, media_type: str, variables: int) -> int | None:
     they cannot be counted so).
 
     >>> body = b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"literal","value":"{\\\\"type\\\\":"}}]}}'
+    >>> from kg.formats import JSON
     >>> count_rows(body, JSON, 1), count_rows(body.replace(b"literal", b"triple"), JSON, 1)
     (1, None)
     """

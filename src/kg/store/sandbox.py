@@ -17,7 +17,6 @@ import errno
 import os
 import resource
 import socket
-import threading
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -49,19 +48,20 @@ def confine_serving_process() -> None:
     :raises OSError: the kernel refused, or other threads are running (they would stay outside).
     """
     global _CONFINED_PID
-    if _threads() > 1:
+    if _status("Threads") > 1:
         raise OSError(errno.EBUSY, "threads are running: a namespace entered now would not hold for them")
     isolate_network()
     _CONFINED_PID = os.getpid()
 
 
-def _threads() -> int:
-    """Threads of this process, native ones included (a RocksDB handle starts its own)."""
+def _status(field: str) -> int:
+    """A number of this process's ``/proc/self/status`` (``VmSize`` in kB, ``Threads``: native ones included, a
+    RocksDB handle starts its own); 0 when absent."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("Threads:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
-    return threading.active_count()
+    return 0
 
 
 def network_confined() -> bool:
@@ -71,12 +71,7 @@ def network_confined() -> bool:
 
 def limit_memory(budget: int) -> None:
     """Cap this process's address space at its current size plus ``budget`` bytes."""
-    current = 0
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                current = int(line.split()[1]) * 1024
-    limit = current + budget
+    limit = _status("VmSize") * 1024 + budget
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
