@@ -23,6 +23,8 @@ from pathlib import Path
 import requests
 from measure import MemorySampler
 
+from kg import allocator
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
@@ -288,7 +290,9 @@ def constant_app(workers: int = 2, threads: int = 16) -> t.Iterator[Peer]:
                "--max-requests", "20000", "--max-requests-jitter", "2000", "--error-logfile", "-",
                "--access-logfile", "/dev/stderr", "--log-level", "info", "--chdir", str(BENCH), "constant_app:app"]
     version = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout.strip()
+    malloc, library = allocator.choose("auto")  # the malloc kg serve runs under (kg.allocator): the same server
     with spawn("constant app", command, lambda: answers(url, method="POST", data={"query": ASK}),
-               version=version, mode=f"kg's worker (gthread), {workers} workers × {threads} threads") as peer:
+               env={"LD_PRELOAD": str(library)} if library else None, version=version,
+               mode=f"kg's worker (gthread), {workers} workers × {threads} threads, malloc {malloc}") as peer:
         peer.url = url
         yield peer

@@ -53,6 +53,8 @@ from peers_mix import Item, answer_size, build_items, text_extension  # noqa: E4
 from servers import virtuoso_with  # noqa: E402
 from wrk import JSON, Request, get, run_wrk, sparql  # noqa: E402
 
+from kg import allocator  # noqa: E402
+
 KG_MEM, KG_DISK, KG_VIRT = "kg (memory)", "kg (disk)", "kg over Virtuoso"
 OX_MEM, OX_ROCKS, JENA, VIRT = "Oxigraph (memory)", "Oxigraph (RocksDB)", "Jena TDB2", "Virtuoso"
 CONST, NGINX, IN_PROC = "constant app", "nginx static", "in-process pyoxigraph"
@@ -126,6 +128,16 @@ def start_peers(stack: contextlib.ExitStack, data: Path, args: argparse.Namespac
 def _git(*args: str) -> str:
     done = subprocess.run(["git", *args], cwd=BENCH.parent, capture_output=True, text=True)
     return done.stdout.strip()
+
+
+def same_malloc_as_kg() -> str:
+    """Run this process (the in-process reference) under the malloc ``kg serve`` picks (kg.allocator: it executes
+    this command once more), then take it out of the environment: the peers are their own programs, and kg serve
+    and the constant app put it in place themselves."""
+    name = allocator.run_under("auto")
+    os.environ.pop("LD_PRELOAD", None)
+    os.environ.pop(allocator.TRIED, None)
+    return name
 
 
 def base_of(url: str) -> str:
@@ -229,6 +241,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
     if args.from_json:
         print(report.write_all(json.loads(args.from_json.read_text(encoding="utf-8")), args.out))
         return
+    malloc = same_malloc_as_kg()
     size = parse_size(args.size)
     args.virtuoso_buffers = args.virtuoso_buffers or (170_000 if size >= 500_000 else 40_000)
     for binary, package in (("wrk", "wrk"), ("nginx", "nginx-light"), ("javac", "openjdk-17-jdk-headless")):
@@ -272,7 +285,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
                items=[{"name": i.name, "kind": i.kind, "what": i.what, "rows": i.rows} for i in items],
                date=time.strftime("%Y-%m-%d %H:%M", time.localtime(began)), seconds=round(time.time() - began),
                machine=report.machine(), commit=_git("rev-parse", "--short", "HEAD"),
-               dirty=bool(_git("status", "--porcelain", "--", "src")), text_query=text)
+               dirty=bool(_git("status", "--porcelain", "--", "src")), text_query=text, malloc=malloc)
     raw["in_process_rss"] = fresh_process_rss(data.path)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")

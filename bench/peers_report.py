@@ -199,7 +199,9 @@ def write_all(raw: dict, out: Path) -> str:
         f"Client: Debian's `wrk` on the same cores; latency with one connection (`-t1 -c1`), throughput with 8 "
         f"(`-t2 -c8`), {raw['duration']:g} s a run; medians of {len(raw['rounds'])} round(s), servers interleaved "
         f"(order rotated each round). SPARQL is a form-encoded POST asking for SPARQL JSON results (DESCRIBE: "
-        f"Turtle); pages are GET text/html. Run took {raw['seconds'] / 60:.1f} min. Method: bench/README.md."
+        f"Turtle); pages are GET text/html. kg serve, the constant app and the in-process reference run under the "
+        f"malloc {raw.get('malloc', 'system')} (kg.allocator; the peers under their own). Run took "
+        f"{raw['seconds'] / 60:.1f} min. Method: bench/README.md."
         + load_note(raw),
         "", "## Targets", "", *verdicts, "", "## Headline (kg in memory mode vs the best peer)", "",
         *headline(raw, m), "", "## Servers", "", *servers(raw), "", "## Every measurement", "", *matrix(raw, m),

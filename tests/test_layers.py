@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kg"
 #: Layer of each top-level name of the package, lowest first: a module may import its own layer and those below.
 LAYERS = {
     "config": 0, "namespaces": 0, "errors": 0, "formats": 0, "negotiate": 0, "i18n": 0, "queries": 0,
-    "packed": 0,
+    "packed": 0, "allocator": 0,
     "graph": 1, "checks": 2, "publish": 3, "store": 4, "sparql": 5, "views": 6, "web": 7, "cli": 8,
 }
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "templates" not in p.parts)

@@ -6,35 +6,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from kg.store.sandbox import sandbox_available
+from processes import children, master_of
 from server import free_port, running_server
 
 pytestmark = pytest.mark.skipif(not sandbox_available()[0], reason="no network namespaces here")
 
 JSON = {"Accept": "application/sparql-results+json"}
-
-
-def processes() -> dict[int, tuple[int, str]]:
-    """PID → (parent PID, command line) of every process now."""
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            out[int(entry.name)] = (int(stat.rpartition(")")[2].split()[1]), cmdline)
-    return out
-
-
-def children(pid: int) -> list[int]:
-    return sorted(p for p, (parent, _) in processes().items() if parent == pid)
 
 
 def netns(pid: int) -> str:
@@ -46,10 +28,7 @@ def served() -> Iterator[tuple[str, int]]:
     """The built-in graph, one worker; yields the base URL and the master's PID."""
     port = free_port()
     with running_server("--workers", "1", port=port) as url:
-        command = f"serve --host 127.0.0.1 --port {port} "
-        ours = {p: parent for p, (parent, cmd) in processes().items() if command in cmd + " "}
-        [master] = [p for p, parent in ours.items() if parent not in ours]  # workers and children share its command
-        yield url, master
+        yield url, master_of(port)
 
 
 def test_the_worker_is_confined_and_runs_streaming_queries_itself(served: tuple[str, int]) -> None:

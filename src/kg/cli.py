@@ -99,15 +99,25 @@ def query(file, fmt: str) -> None:
               help="User queries running at once on the server [KG_QUERY_SLOTS, 4]")
 @click.option("--query-slots-per-client", type=int, default=None,
               help="... of which one client address may hold [KG_QUERY_SLOTS_PER_CLIENT, 2]")
+@click.option("--allocator", type=click.Choice(["auto", "mimalloc", "jemalloc", "system"]), default=None,
+              help="malloc to run under: auto is mimalloc or jemalloc when installed [KG_ALLOCATOR, auto]")
 @click.option("--allow-service", "service_allowlist", multiple=True,
               help="Remote endpoint a SERVICE clause may call (repeatable; default none)")
 def serve(**options) -> None:
-    """Serve the SPARQL endpoint and entity pages under gunicorn."""
-    from kg.web.server import serve as run_server
+    """Serve the SPARQL endpoint and entity pages under gunicorn (under the allocator of kg.allocator)."""
+    from kg.allocator import run_under
 
     options = {k: (tuple(v) if isinstance(v, tuple) and v else (None if isinstance(v, tuple) else v))
                for k, v in options.items()}
-    run_server(Settings.from_env(**options))
+    settings = Settings.from_env(**options)
+    try:
+        allocator = run_under(settings.allocator)  # may execute this command again, before anything is loaded
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allocator / KG_ALLOCATOR") from None
+    from kg.web.server import serve as run_server
+
+    click.echo(f"kg serve: malloc is {allocator}", err=True)
+    run_server(settings, allocator=allocator)
 
 
 @main.command()

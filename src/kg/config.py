@@ -72,6 +72,9 @@ class Settings:
     #: Query children in their own network namespace: "auto" (when the OS allows; a public server refuses to
     #: start without it), "require" (never run a query unconfined), "off".
     sandbox: str = "auto"
+    #: The malloc ``kg serve`` runs under (kg.allocator): "auto" (mimalloc, else jemalloc, if installed, else the
+    #: system's), "mimalloc", "jemalloc" or "system".
+    allocator: str = "auto"
     #: Per-SERVICE-call time limit in seconds.
     service_timeout: float = 5.0
     #: Cache-Control max-age of query results and pages, in seconds.

@@ -150,8 +150,9 @@ def check_public_safety(settings: Settings) -> str | None:
     return None if available else f"query children cannot be put in a network namespace here ({why})"
 
 
-def serve(settings: Settings) -> None:
-    """Load the store, create the app in this (master) process and run gunicorn until stopped.
+def serve(settings: Settings, *, allocator: str = "system") -> None:
+    """Load the store, create the app in this (master) process and run gunicorn until stopped; ``allocator`` is
+    the malloc in effect (kg.allocator): glibc's is tuned here, the others need no tuning.
 
     :raises SystemExit: a public address without the OS sandbox (see :func:`check_public_safety`).
     """
@@ -162,7 +163,8 @@ def serve(settings: Settings) -> None:
         raise SystemExit(f"kg serve: refusing to listen on {settings.host}: {problem}. Run as root or enable "
                          "unprivileged user namespaces, or set --host 127.0.0.1 behind a proxy you trust.")
 
-    limit_malloc_arenas()
+    if allocator == "system":
+        limit_malloc_arenas()
     app = create_app(settings)
     keep_shared_after_fork()
     KgApplication(app, gunicorn_options(settings)).run()
