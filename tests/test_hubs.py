@@ -86,8 +86,8 @@ def test_a_hub_page_is_the_same_with_and_without_the_table(store, monkeypatch) -
 
 
 def _not_in(text: str) -> set[str]:
-    """The properties of the "in" part's FILTER(?p NOT IN (…)) of a query."""
-    inside = text.split("FILTER(?p NOT IN (", 1)[1].split("))", 1)[0]
+    """The properties of the "in" part's FILTER(?p NOT IN (…)) of a query (the first after its pattern)."""
+    inside = text.split("?x ?p ?s .", 1)[1].split("FILTER(?p NOT IN (", 1)[1].split("))", 1)[0]
     return {name.strip() for name in inside.split(",")}
 
 

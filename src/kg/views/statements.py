@@ -29,9 +29,12 @@ SHOWN_ELSEWHERE = {
     # an observation's page shows these in its card
     SDMX + "dimension#refArea", SDMX + "dimension#refPeriod", SDMX + "measure#obsValue", SDMX + "attribute#unitMeasure",
 }
+#: Own-ontology links from an entity to its observations (relative to the base's def/ontology#): the page lists the
+#: observations in their own table, so its query does not read these (kg.queries entity_page, part "out").
+OBSERVATION_LINKS = ("responsibleFor", "measuredBy")
 #: Own-ontology terms said elsewhere (relative to the base's def/ontology#).
-SHOWN_ELSEWHERE_DKG = ("quote", "responsibleFor", "measuredBy", "verbatimValue", "indicator", "valueKind",
-                       "qualifier", "interpretation", "measures", "responsibleOrganization")
+SHOWN_ELSEWHERE_DKG = (*OBSERVATION_LINKS, "quote", "verbatimValue", "indicator", "valueKind", "qualifier",
+                       "interpretation", "measures", "responsibleOrganization")
 #: Values of one property shown before a "more" toggle.
 VISIBLE_VALUES = 12
 #: Values of one property a page lists at most (the rest are counted: the data formats and SPARQL have them all).
