@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,13 @@ def test_every_process_of_a_running_server_runs_under_it() -> None:
                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert ok.status_code == 200
         master = master_of(port)
-        tree = [master, *descendants(master)]
+        deadline = time.monotonic() + 30  # the server answers once one worker is up; the other may still boot
+        while len(tree := [master, *descendants(master)]) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(tree) >= 5  # the master, two workers, a query child each
-        assert {pid: allocator.in_effect(pid) for pid in tree} == {pid: name for pid in tree}
+        seen = {pid: allocator.in_effect(pid) for pid in tree}
+        alive = [pid for pid in tree if Path(f"/proc/{pid}").exists()]  # a recycled child may just have gone
+        assert len(alive) >= 4 and {pid: seen[pid] for pid in alive} == {pid: name for pid in alive}
     with running_server("--workers", "1", "--allocator", "system", port=port):
         master = master_of(port)
         assert {allocator.in_effect(pid) for pid in [master, *descendants(master)]} == {"system"}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kg.allocator import CHOICES as ALLOCATORS
 from kg.config import Settings
 
 
@@ -99,7 +100,7 @@ def query(file, fmt: str) -> None:
               help="User queries running at once on the server [KG_QUERY_SLOTS, 4]")
 @click.option("--query-slots-per-client", type=int, default=None,
               help="... of which one client address may hold [KG_QUERY_SLOTS_PER_CLIENT, 2]")
-@click.option("--allocator", type=click.Choice(["auto", "mimalloc", "jemalloc", "system"]), default=None,
+@click.option("--allocator", type=click.Choice(ALLOCATORS), default=None,
               help="malloc to run under: auto is mimalloc or jemalloc when installed [KG_ALLOCATOR, auto]")
 @click.option("--allow-service", "service_allowlist", multiple=True,
               help="Remote endpoint a SERVICE clause may call (repeatable; default none)")
