@@ -18,8 +18,9 @@ import sysconfig
 from pathlib import Path
 
 #: The allocators kg knows, in order of preference for "auto", with the file Debian's package installs
-#: (libmimalloc2.0, libjemalloc2).
 LIBRARIES = {"mimalloc": "libmimalloc.so.2", "jemalloc": "libjemalloc.so.2"}
+#: ... and that package.
+PACKAGES = {"mimalloc": "libmimalloc2.0", "jemalloc": "libjemalloc2"}
 CHOICES = ("auto", *LIBRARIES, "system")
 #: Set in the environment of the re-executed process, so that a library the loader refused is not asked for again.
 TRIED = "KG_ALLOCATOR_TRIED"
@@ -57,8 +58,7 @@ def choose(choice: str) -> tuple[str, Path | None]:
         if path is not None:
             return name, path
     if choice != "auto":
-        raise ValueError(f"allocator {choice!r} is not installed (Debian: apt install "
-                         f"{'libmimalloc2.0' if choice == 'mimalloc' else 'libjemalloc2'})")
+        raise ValueError(f"allocator {choice!r} is not installed (Debian: apt install {PACKAGES[choice]})")
     return "system", None
 
 

@@ -13,7 +13,7 @@ from kg.formats import HTML, formats_of
 from kg.negotiate import kind_of, negotiate
 from kg.sparql.guard import check_query
 from kg.sparql.namefilter import name_filter_edits, name_filters, names_all_indexed
-from kg.sparql.streaming import bounded_select, is_streaming
+from kg.sparql.streaming import streaming_form
 from kg.sparql.textindex import text_index
 from kg.sparql.textquery import Edit, apply_edits, text_patterns, text_query_edits, text_query_iris
 from kg.store import QueryRequest, Store
@@ -59,7 +59,8 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
             edits = text_query_edits(patterns, index) if patterns else []
             edits += name_filter_edits(filters, index) if use_filters else []
             text = apply_edits(text, edits)
-    streaming = not local and not edits and is_streaming(info)  # the guard's tokens are those of the text sent
+    # the guard's tokens are those of the text sent only when no edit was made
+    streaming, bounded = (False, None) if local or edits else streaming_form(info, text, settings.max_rows or None)
     return QueryRequest(
         query=text,
         form=info.form,
@@ -72,5 +73,5 @@ def prepare_query(text: str, settings: Settings, *, store: Store | None = None, 
         max_bytes=None if local else (settings.max_bytes or None),
         base_iri=base_iri,
         streaming=streaming,
-        bounded=bounded_select(info, text, settings.max_rows or None) if streaming else None,
+        bounded=bounded,
     )

@@ -174,24 +174,28 @@ def is_streaming(info: QueryInfo) -> bool:
     return _read(info) is not False
 
 
-def bounded_select(info: QueryInfo, text: str, max_rows: int | None) -> tuple[str, int] | None:
-    """For a streaming SELECT (``text``, as the guard read it) whose every projected variable is bound by its pattern:
-    the same query asking for one row more than it may answer, and that bound ``n`` (the least of its LIMIT,
-    ``max_rows`` and :data:`NATIVE_ROWS`). The engine's own serialiser may then write its answer when it has at most
-    ``n`` rows (kg.store.native), since every row binds every variable and can be counted in the bytes; None for
-    anything else.
+def streaming_form(info: QueryInfo, text: str, max_rows: int | None) -> tuple[bool, tuple[str, int] | None]:
+    """Whether the query the guard read (``text``) is streaming, and, for a streaming SELECT whose every projected
+    variable is bound by its pattern, the same query asking for one row more than it may answer with that bound ``n``
+    (the least of its LIMIT, ``max_rows`` and :data:`NATIVE_ROWS`): the engine's own serialiser may then write its
+    answer when it has at most ``n`` rows (kg.store.native), since every row binds every variable and can be counted
+    in the bytes. The query is read once for both.
 
     >>> from kg.sparql.guard import check_query
     >>> query = "SELECT ?o { <http://e/x> ?p ?o } OFFSET 2 # a comment"
-    >>> bounded_select(check_query(query), query, 100)
-    ('SELECT ?o { <http://e/x> ?p ?o } \\nLIMIT 101 OFFSET 2\\n', 100)
+    >>> streaming_form(check_query(query), query, 100)
+    (True, ('SELECT ?o { <http://e/x> ?p ?o } \\nLIMIT 101 OFFSET 2\\n', 100))
+    >>> streaming_form(check_query("ASK { ?s ?p ?o }"), "ASK { ?s ?p ?o }", 100)
+    (True, None)
     """
     select = _read(info)
+    if select is False:
+        return False, None
     if not isinstance(select, Select) or not select.bound:
-        return None
+        return True, None
     if select.projected is not None and not set(select.projected) <= set(select.bound):
-        return None
+        return True, None
     most = min(n for n in (select.limit, max_rows, NATIVE_ROWS) if n is not None)
     asked = most + 1 if select.limit is None or select.limit > most else most
     cut = info.tokens[select.tail].start if select.tail < len(info.tokens) else len(text)
-    return f"{text[:cut]}\nLIMIT {asked}" + (f" OFFSET {select.offset}" if select.offset else "") + "\n", most
+    return True, (f"{text[:cut]}\nLIMIT {asked}" + (f" OFFSET {select.offset}" if select.offset else "") + "\n", most)

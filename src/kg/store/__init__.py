@@ -50,7 +50,7 @@ class QueryRequest:
     #: stop it at a deadline: it may run in a serving process that is as confined as a query child.
     streaming: bool = False
     #: A streaming SELECT asking for one row more than it may answer, and how many it may (kg.sparql.streaming's
-    #: ``bounded_select``): pyoxigraph may write the answer itself when it has no more (kg.store.native).
+    #: ``streaming_form``): pyoxigraph may write the answer itself when it has no more (kg.store.native).
     bounded: tuple[str, int] | None = None
 
 

@@ -1,7 +1,7 @@
 """A streaming SELECT's answer written by pyoxigraph's own serialiser, without a Python pass over its terms.
 
 The SPARQL layer hands over the query asking for one row more than it may answer (kg.sparql.streaming's
-``bounded_select``: every row binds every variable). Written by the engine, the answer's rows are counted in its
+``streaming_form``: every row binds every variable). Written by the engine, the answer's rows are counted in its
 bytes, which no literal can fake: JSON escapes every ``"`` inside strings, so ``{"type":`` opens a term and only
 a term (each row has one per variable; an RDF-star triple term, which nests more, is left to the row writer), XML
 escapes ``<``, so ``<result>`` opens a row, and TSV escapes line breaks, so each row is a line. An answer with more
