@@ -87,7 +87,7 @@ def spawn(name: str, command: list[str], probe: t.Callable[[], bool], *, version
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    env={**os.environ, **(env or {})}, start_new_session=True)
-        sampler = MemorySampler(process.pid, interval=0.5)
+        sampler = MemorySampler(process.pid, interval=0.5, pss_in_windows=True)
         try:
             with sampler:
                 while not probe():

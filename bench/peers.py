@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,7 @@ from peer_servers import (  # noqa: E402
     oxigraph_server,
     spawn,
 )
-from peers_mix import Item, answer_size, build_items, text_extension  # noqa: E402
+from peers_mix import Item, answer_size, build_items, in_process, text_extension  # noqa: E402
 from servers import virtuoso_with  # noqa: E402
 from wrk import JSON, Request, get, run_wrk, sparql  # noqa: E402
 
@@ -111,7 +110,8 @@ def start_peers(stack: contextlib.ExitStack, data: Path, args: argparse.Namespac
     if "virtuoso" not in skip:
         started = time.perf_counter()
         virtuoso = stack.enter_context(virtuoso_with(data, buffers=args.virtuoso_buffers))
-        sampler = stack.enter_context(MemorySampler(virtuoso.server.pid, interval=0.5))
+        sampler = stack.enter_context(MemorySampler(virtuoso.server.pid, interval=0.5,
+                                                            pss_in_windows=True))
         peers[VIRT] = Peer(VIRT, virtuoso.url, virtuoso.server.pid,
                            f"Virtuoso {debian_version('virtuoso-opensource-7')} (Debian)", "bulk-loaded",
                            time.perf_counter() - started - virtuoso.load_seconds, virtuoso.load_seconds, sampler,
@@ -159,21 +159,6 @@ def requests_for(peer: Peer, item: Item, *, rotate: bool, unique: bool = True) -
     return [sparql(peer.url, text, accept=item.accept, unique=unique) for text in texts]
 
 
-def in_process(store: ox.Store, text: str, budget: float) -> dict:
-    """p50/p99 (ms) of ``store.query`` with every row consumed, in this process (the local limit)."""
-    samples: list[float] = []
-    deadline = time.perf_counter() + budget
-    for _ in range(2):
-        report.consume(store.query(text, use_default_graph_as_union=True))
-    while len(samples) < 5 or (time.perf_counter() < deadline and len(samples) < 5000):
-        started = time.perf_counter()
-        report.consume(store.query(text, use_default_graph_as_union=True))
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"p50": statistics.median(samples), "p99": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
-            "requests": len(samples)}
-
-
 def warm_up(peers: dict[str, Peer], items: list[Item], args: argparse.Namespace) -> None:
     """Every request once through every server at c=2 (JIT, caches, connections), untimed."""
     for item in items:
@@ -182,6 +167,23 @@ def warm_up(peers: dict[str, Peer], items: list[Item], args: argparse.Namespace)
             run_wrk(base_of(peers[target].url), reqs, connections=2, duration=args.warmup, min_requests=1,
                     max_duration=4 * args.warmup)
     print("   warmed up", flush=True)
+
+
+def memory_window(peers: dict[str, Peer], items: list[Item], args: argparse.Namespace) -> None:
+    """Each server's peak PSS under load, in a window of its own after the timed rounds (reading PSS slows a busy
+    process: bench/measure.MemorySampler): every item it serves, rotated, at c=8 (big queries c=2) for
+    half of ``--duration`` (at least 1 s: wrk counts whole seconds); the limits with their own request."""
+    for name, peer in peers.items():
+        mine = [i for i in items if name in targets_for(i, peers)]
+        runs = [(requests_for(peer, i, rotate=True), 2 if i.kind == "big" else 8) for i in mine] or [
+            ([sparql(peer.url, "ASK {}")] if name == CONST else [get(peer.url, accept=JSON)], 8)]
+        if peer.memory:
+            with peer.memory.pss_window():
+                for reqs, connections in runs:
+                    run_wrk(base_of(peer.url), reqs, connections=connections,
+                            duration=max(1, int(args.duration // 2)),
+                            min_requests=1, max_duration=2 * args.duration)
+    print("   memory measured under load", flush=True)
 
 
 def measure_round(peers: dict[str, Peer], items: list[Item], store: ox.Store, args: argparse.Namespace,
@@ -271,9 +273,7 @@ def main(argv: t.Sequence[str] | None = None) -> None:
             for rnd in range(args.rounds):
                 raw["rounds"].append(measure_round(peers, items, store, args, rnd))
                 raw["loadavg"].append((f"after round {rnd + 1}", os.getloadavg()[0]))
-            for peer in peers.values():
-                if peer.memory:
-                    peer.memory.sample()
+            memory_window(peers, items, args)
             raw["peers"] = {n: {"version": p.version, "mode": p.mode, "startup": p.startup, "load": p.load,
                                 "peak_rss": p.memory.peak_rss if p.memory else 0,
                                 "peak_pss": p.memory.peak_pss if p.memory else 0, "notes": p.notes}

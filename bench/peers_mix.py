@@ -8,12 +8,15 @@ in-process pyoxigraph store. IRIs are written into the SPARQL text from ``ox.Nam
 from __future__ import annotations
 
 import random
+import statistics
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import requests
 from mix import ENTITY, PREFIXES, query_mix, top_indicator
+from peers_report import consume
 from wrk import HTML, JSON, TURTLE
 
 from kg.namespaces import CANONICAL_BASE
@@ -132,3 +135,18 @@ def text_extension(endpoint: str) -> list[str]:
     graph = ox.parse(response.content, format=ox.RdfFormat.TURTLE, base_iri=endpoint)
     keys = {SD + k for k in ("extensionFunction", "extensionAggregate", "propertyFeature", "languageExtension")}
     return sorted({t.object.value for t in graph if t.predicate.value in keys})
+
+
+def in_process(store: ox.Store, text: str, budget: float) -> dict:
+    """p50/p99 (ms) of ``store.query`` with every row consumed, in this process (the local limit)."""
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget
+    for _ in range(2):
+        consume(store.query(text, use_default_graph_as_union=True))
+    while len(samples) < 5 or (time.perf_counter() < deadline and len(samples) < 5000):
+        started = time.perf_counter()
+        consume(store.query(text, use_default_graph_as_union=True))
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50": statistics.median(samples), "p99": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
+            "requests": len(samples)}
