@@ -280,15 +280,17 @@ http {{
 
 @contextlib.contextmanager
 def constant_app(workers: int = 2, threads: int = 16) -> t.Iterator[Peer]:
-    """bench/constant_app.py under gunicorn with ``kg serve``'s options and worker class (kg.web.server.KgWorker:
-    threaded, a kept-alive connection's next request served in place; preload, access log)."""
+    """bench/constant_app.py under gunicorn with ``kg serve``'s options, worker class (kg.web.server.KgWorker:
+    threaded, a kept-alive connection's next request served in place; preload) and access logger (kg.web.accesslog)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "kg.web.server.KgWorker", "--threads", str(threads), "--preload", "--timeout", "40",
                "--graceful-timeout", "5",
                "--max-requests", "20000", "--max-requests-jitter", "2000", "--error-logfile", "-",
-               "--access-logfile", "/dev/stderr", "--log-level", "info", "--chdir", str(BENCH), "constant_app:app"]
+               "--access-logfile", "/dev/stderr", "--logger-class", "kg.web.accesslog.AccessLogger",
+               "--log-level", "info",
+               "--chdir", str(BENCH), "constant_app:app"]
     version = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout.strip()
     malloc, library = allocator.choose("auto")  # the malloc kg serve runs under (kg.allocator): the same server
     with spawn("constant app", command, lambda: answers(url, method="POST", data={"query": ASK}),

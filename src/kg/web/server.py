@@ -22,6 +22,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from kg.config import Settings
 from kg.errors import KgError
+from kg.web.accesslog import AccessLogger
 from kg.web.deps import STORE
 
 #: Workers are recycled after this many requests (with jitter), a cheap guard against slow leaks.
@@ -112,6 +113,7 @@ def gunicorn_options(settings: Settings) -> dict[str, t.Any]:
         "max_requests_jitter": MAX_REQUESTS // 10,
         "errorlog": "-",
         "accesslog": "/dev/stderr",
+        "logger_class": AccessLogger,
         "loglevel": "info",
         "proc_name": "kg-serve",
         "post_worker_init": boot_worker,
