@@ -82,9 +82,9 @@ def test_kg_serve_uses_it() -> None:
 def test_a_running_server_logs_each_request_in_the_combined_format(tmp_path: Path) -> None:
     port = free_port()
     path = tmp_path / "kg-serve.log"
-    # appended to (O_APPEND) like the access log's own handle on /dev/stderr: a shared offset would let the error
-    # log's later lines overwrite the access lines
-    with path.open("ab") as log:
+    # as `kg serve 2> file` opens it (not O_APPEND): a second handle on /dev/stderr kept an offset of its own, and
+    # the error log's later lines (the shutdown's) overwrote the access lines
+    with path.open("wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port",
                                     str(port), "--workers", "1"], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=log)

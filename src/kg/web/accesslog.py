@@ -5,10 +5,15 @@ it to escape each value, and formats the configured line through it: about 15 % 
 worker (py-spy, 2026-12-06). ``kg serve`` writes gunicorn's default format (Apache's combined log), so this logger
 computes only its nine fields, escaped as gunicorn escapes them (a double quote becomes ``\\"``), and writes the same
 line; an operator's own ``access_log_format`` goes through gunicorn's code unchanged.
+
+A log sent to ``/dev/stderr`` is written to the process's own standard error, not to a second handle gunicorn opens
+on that path: the two would keep two offsets in a file that ``kg serve 2> file`` truncated, and the error log's next
+lines overwrote the access lines written before them.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import typing as t
 
@@ -24,6 +29,11 @@ class AccessLogger(Logger):
 
     _second = -1
     _stamp = ""
+
+    def _set_handler(self, log: t.Any, output: str | None, fmt: t.Any, stream: t.Any = None) -> None:
+        if output == "/dev/stderr":
+            output, stream = "-", sys.stderr
+        super()._set_handler(log, output, fmt, stream)
 
     def now(self) -> str:
         """The request's time in Apache's format, formatted once per second (gunicorn formats it per request)."""
