@@ -7,8 +7,8 @@ computes only its nine fields, escaped as gunicorn escapes them (a double quote 
 line; an operator's own ``access_log_format`` goes through gunicorn's code unchanged.
 
 A log sent to ``/dev/stderr`` is written to the process's own standard error, not to a second handle gunicorn opens
-on that path: the two would keep two offsets in a file that ``kg serve 2> file`` truncated, and the error log's next
-lines overwrote the access lines written before them.
+on that path: in a file opened without O_APPEND (``kg serve 2> file``) the two kept two offsets, and the error log's
+next lines overwrote the access lines written before them.
 """
 
 from __future__ import annotations
