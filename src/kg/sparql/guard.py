@@ -186,7 +186,7 @@ def iri_value(token: Token, prefixes: dict[str, str], base: str) -> str | None:
         return resolve(base, decode_uchars(token.text[1:-1]))
     prefix, _, local = token.text.partition(":")
     namespace = prefixes.get(prefix)
-    return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
+    return None if namespace is None else namespace + (re.sub(r"\\(.)", r"\1", local) if "\\" in local else local)
 
 
 def _declarations(tokens: list[Token], base: str) -> tuple[dict[str, str], str]:
@@ -211,11 +211,12 @@ def service_targets(tokens: list[Token], base: str = "") -> list[str | None]:
     >>> service_targets(tokenize("PREFIX e: <http://e/> SELECT * { SERVICESILENT<http://x/>{} SERVICEe:y {} }"))
     ['http://x/', 'http://e/y']
     """
-    prefixes, base = _declarations(tokens, base)
+    declared: tuple[dict[str, str], str] | None = None  # read once a SERVICE is found (most queries have none)
     targets: list[str | None] = []
     for i, token in enumerate(tokens):
         if token.kind not in ("word", "pname") or not token.text.upper().startswith("SERVICE"):
             continue
+        declared = declared or _declarations(tokens, base)
         rest = token.text[len("SERVICE"):]
         if rest.upper().startswith("SILENT"):
             rest = rest[len("SILENT"):]
@@ -228,7 +229,7 @@ def service_targets(tokens: list[Token], base: str = "") -> list[str | None]:
         else:
             target = following[0] if following else None
         if target is not None and target.kind in ("iri", "pname"):
-            targets.append(iri_value(target, prefixes, base))
+            targets.append(iri_value(target, *declared))
         else:
             targets.append(None)
     return targets

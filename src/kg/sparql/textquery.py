@@ -157,12 +157,13 @@ def text_patterns(info: QueryInfo, base: str) -> list[TextPattern]:
     """
     own = text_query_iris(base)
     tokens, found = info.tokens, []
-    template = _template(tokens)
+    template: tuple[int, int] | None = None  # found when a use is (most queries have none)
     for i, token in enumerate(tokens):
         if token.kind not in ("iri", "pname") or iri_value(token, info.prefixes, info.base) not in own:
             continue
         if _word(tokens, i - 2) == "PREFIX" or _word(tokens, i - 1) == "BASE":
             continue  # the property's IRI declared as a namespace or base
+        template = template or _template(tokens)
         if template[0] < i < template[1]:
             raise QueryError(f"{PREFIX}:query is a pattern of the WHERE clause, not a triple of a template")
         first, subject, score = _subject(tokens, i)
