@@ -47,17 +47,19 @@ def _ready(url: str) -> bool:
 
 @contextlib.contextmanager
 def running_server(
-    *args: str, env: dict[str, str] | None = None, startup: float = 300.0, port: int | None = None
+    *args: str, env: dict[str, str] | None = None, startup: float = 300.0, port: int | None = None,
+    log_path: Path | None = None,
 ) -> t.Iterator[str]:
     """Run ``kg serve --host 127.0.0.1 --port <port or a free one> *args`` and yield its base URL (ending with '/').
 
     ``env`` entries are added to the current environment. Raises RuntimeError if it does not answer
-    within ``startup`` seconds (the built-in graph may need a first build).
+    within ``startup`` seconds (the built-in graph may need a first build). Its output goes to ``log_path`` when
+    given (opened as ``2> file`` opens it: truncated, not appended to), else to a temporary file.
     """
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
-    with tempfile.TemporaryFile() as log:
+    with log_path.open("w+b") if log_path is not None else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         try:

@@ -7,8 +7,6 @@ import datetime
 import io
 import logging
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +19,7 @@ from gunicorn.glogging import Logger
 from kg.config import Settings
 from kg.web.accesslog import AccessLogger
 from kg.web.server import gunicorn_options
-from server import ROOT, _ready, free_port, stop
+from server import running_server
 
 
 def _line(logger_class: type[Logger], environ: dict, status: object, sent: object, *, fmt: str | None = None) -> str:
@@ -80,25 +78,14 @@ def test_kg_serve_uses_it() -> None:
 
 
 def test_a_running_server_logs_each_request_in_the_combined_format(tmp_path: Path) -> None:
-    port = free_port()
     path = tmp_path / "kg-serve.log"
-    # as `kg serve 2> file` opens it (not O_APPEND): a second handle on /dev/stderr kept an offset of its own, and
-    # the error log's later lines (the shutdown's) overwrote the access lines
-    with path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port",
-                                    str(port), "--workers", "1"], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=log)
-        try:
-            deadline = time.monotonic() + 120
-            while not _ready(f"http://127.0.0.1:{port}/sparql"):
-                assert process.poll() is None and time.monotonic() < deadline, "kg serve did not start"
-                time.sleep(0.1)
-            answer = requests.post(f"http://127.0.0.1:{port}/sparql", data={"query": "ASK {}"},
-                                   headers={"User-Agent": 'probe "one"', "Accept": "application/sparql-results+json"},
-                                   timeout=10)
-            assert answer.status_code == 200
-        finally:
-            stop(process)
+    # opened as `kg serve 2> file` opens it (not O_APPEND): a second handle on /dev/stderr kept an offset of its own,
+    # and the error log's later lines (the shutdown's) overwrote the access lines
+    with running_server("--workers", "1", log_path=path) as base_url:
+        answer = requests.post(base_url + "sparql", data={"query": "ASK {}"},
+                               headers={"User-Agent": 'probe "one"', "Accept": "application/sparql-results+json"},
+                               timeout=10)
+        assert answer.status_code == 200
     text = path.read_text(encoding="utf-8", errors="replace")
     line = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "POST /sparql HTTP/1\.1" 200 '
                       r'(\d+) "-" "probe \\"one\\""$', re.MULTILINE)
