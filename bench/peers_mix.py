@@ -24,6 +24,9 @@ from kg.namespaces import CANONICAL_BASE
 #: Organisations ordered by how many observations point at them (the first is the hub).
 HUBS = PREFIXES + """SELECT ?org (COUNT(*) AS ?n) WHERE { ?obs dkg:responsibleOrganization ?org }
 GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 20"""
+#: The place containing the most things (Dalian at 1 M: 437 ``dkg:contains``), more than a page lists.
+WIDEST_PLACE = PREFIXES + """SELECT ?place (COUNT(*) AS ?n) WHERE { ?place dkg:contains ?x }
+GROUP BY ?place ORDER BY DESC(?n) ?place LIMIT 1"""
 LABELLED = """SELECT DISTINCT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(isIRI(?s)) }"""
 ROTATION = 200
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -100,6 +103,8 @@ def build_items(store: ox.Store, *, text_query: str | None = None) -> tuple[list
         "home": "",
         "hub entity": hub_path,
         "ordinary entity": ENTITY.removeprefix(CANONICAL_BASE),
+        "place": next(iter(store.query(WIDEST_PLACE, use_default_graph_as_union=True)))["place"].value.removeprefix(
+            CANONICAL_BASE),
         "article": "id/article/health",
         "class": "class?" + urlencode({"iri": CANONICAL_BASE + "def/ontology#GovernmentAgency"}),
         "search": "search?" + urlencode({"q": "养老"}),

@@ -94,9 +94,9 @@ def evaluate(raw: dict, m: dict, kg: str = KG_MEM) -> list[str]:
     built = _get(m, "page mix c=8", kg, "rps")
     if mix is not None:
         also = f"; with every page built anew (a parameter of its own each): {built:,.0f} req/s" if built else ""
-        out.append(_line(mix >= 0.5 * limit, f"page mix at c=8 (the six pages in rotation, each built once per worker "
-                                             f"and replayed): {mix:,.0f} req/s = **{pct(mix / limit)}** of the "
-                                             f"constant response's {limit:,.0f} (≥ 50%){also}"))
+        out.append(_line(mix >= 0.5 * limit, f"page mix at c=8 (the {len(pages)} pages in rotation, each built once "
+                                             f"per worker and replayed): {mix:,.0f} req/s = **{pct(mix / limit)}** "
+                                             f"of the constant response's {limit:,.0f} (≥ 50%){also}"))
     peers = raw["peers"]
     for mode, ox in ((KG_MEM, "Oxigraph (memory)"), (KG_DISK, "Oxigraph (RocksDB)")):
         if mode in peers and ox in peers and peers[ox]["peak_rss"]:

@@ -86,6 +86,37 @@ def only_parts(text: str, names: set[str]) -> str:
     return f"{head}WHERE {{\n{PART_SEPARATOR.join(part.rstrip() for part in kept)}\n}}{tail}"
 
 
+def part_per_term(text: str, name: str, variable: str, iris: list[ox.NamedNode]) -> str:
+    """Such a query with the part tagged ``BIND("name" AS ?part)`` written once per IRI, its ``VALUES ?variable { }``
+    blocks filled with that IRI, so that a LIMIT inside the part holds for each IRI apart; without IRIs the part is
+    left out (another part must remain). Comment lines are left out.
+
+    >>> print(part_per_term('SELECT ?x\\nWHERE {\\n  { BIND("a" AS ?part) }\\n  UNION\\n  { VALUES ?p { } '
+    ...                     'BIND("b" AS ?part) }\\n}\\n', "b", "p", [ox.NamedNode("http://x/1"), ox.NamedNode("http://x/2")]))
+    SELECT ?x
+    WHERE {
+      { BIND("a" AS ?part) }
+      UNION
+      { VALUES ?p { <http://x/1> } BIND("b" AS ?part) }
+      UNION
+      { VALUES ?p { <http://x/2> } BIND("b" AS ?part) }
+    }
+    <BLANKLINE>
+    """
+    head, body, tail = _split(text)
+    tag, empty = f'BIND("{name}" AS ?part)', f"VALUES ?{variable} {{ }}"
+    parts = []
+    for part in body:
+        if tag not in part:
+            parts.append(part.rstrip())
+        for iri in iris if tag in part else ():
+            copy = part
+            while empty in copy:
+                copy = with_values(copy, variable, [iri])
+            parts.append(copy.rstrip())
+    return f"{head}WHERE {{\n{PART_SEPARATOR.join(parts)}\n}}{tail}"
+
+
 def _split(text: str) -> tuple[str, list[str], str]:
     """Such a query's text before ``WHERE {``, its top-level parts and what follows the WHERE clause, comment lines
     left out."""

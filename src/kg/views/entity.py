@@ -10,12 +10,13 @@ properties and article texts are also read once per data version (kg.store.memo)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg.i18n import STRINGS
-from kg.queries import only_parts, query, with_values
+from kg.queries import only_parts, part_per_term, query, with_values
 from kg.store import Row, Store
 from kg.store.memo import memo
 from kg.views.article import ArticleView, article_texts, build_article_view
@@ -25,8 +26,8 @@ from kg.views.hubs import hub_inbound
 from kg.views.identifiers import Identifier, identifiers
 from kg.views.labels import Label, Link, choose_label, class_link, is_true, labels_for, local_path, short_name
 from kg.views.observations import ObservationRow, article_href, observation_rows
-from kg.views.page_parts import page_parts
-from kg.views.statements import Builder, Source, Statements, inverses_for
+from kg.views.page_parts import page_parts, wide_properties
+from kg.views.statements import OBSERVATION_LINKS, Builder, Source, Statements, inverses_for
 from kg.views.units import units_for
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -39,6 +40,8 @@ ALIASES = "http://www.w3.org/2004/02/skos/core#altLabel"
 QUOTED_FROM = "http://www.w3.org/ns/prov#wasQuotedFrom"
 #: Rows per page of the paged parts (the page query fetches one more to know whether another page follows).
 INBOUND_PAGE, OBSERVATION_PAGE = 100, 50
+#: The outgoing part's filter (kg.queries entity_page), to which the wide properties of an entity are added.
+OUT_FILTER = "FILTER(?p NOT IN (" + ", ".join(f"dkg:{name}" for name in OBSERVATION_LINKS) + "))"
 
 
 @dataclass
@@ -77,13 +80,21 @@ class EntityPage:
     chart: Chart | None = None
 
 
-def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True, parts: set[str] | None = None) -> str:
+def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True, parts: set[str] | None = None,
+               wide: Iterable[str] = ()) -> str:
     """The page query for ``iri`` (its VALUES blocks filled with the IRI, a validated pyoxigraph term) at ``page``,
-    with only ``parts`` (kg.views.page_parts; None: all); without ``named_graphs`` (a user's files in the default
-    graph) the outgoing triples are read from it."""
+    with only ``parts`` (kg.views.page_parts; None: all); the ``wide`` properties (kg.views.page_parts
+    wide_properties) read in a part each, at most a page's worth, instead of with the other outgoing triples; without
+    ``named_graphs`` (a user's files in the default graph) the outgoing triples are read from it."""
     text = query("entity_page", base)
     if parts is not None:
         text = only_parts(text, parts)
+    wide_iris = [ox.NamedNode(p) for p in sorted(wide)]
+    text = part_per_term(text, "wide", "p", wide_iris)
+    if wide_iris:
+        if OUT_FILTER not in text:
+            raise ValueError("the page query's outgoing part has no filter to leave the wide properties out of")
+        text = text.replace(OUT_FILTER, OUT_FILTER[:-2] + "".join(f", {p}" for p in wide_iris) + "))", 1)
     if not named_graphs:
         text = text.replace("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
     node = ox.NamedNode(iri)
@@ -102,7 +113,8 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     named = memo(store, "named-graphs", lambda s: s.ask(query("entity_named_graphs", s.base)))
     hub_links = hub_inbound(store).get(iri)
     wanted = page_parts(store, iri, hub=hub_links is not None)
-    rows = store.select_union(page_query(base, iri, page, named_graphs=named, parts=wanted))
+    wide = (wide_properties(store) or {}).get(iri, {})
+    rows = store.select_union(page_query(base, iri, page, named_graphs=named, parts=wanted, wide=wide))
     if "obs" not in wanted and any(row["part"].value == "out" and row["p"].value == RDF_TYPE
                                    and row["o"].value == QB_OBSERVATION for row in rows):
         rows += store.select(page_query(base, iri, page, parts={"obs"}))  # an observation: its own row
@@ -111,7 +123,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
         parts.setdefault(row["part"].value, []).append(row)
     if hub_links is not None:  # the same rows the "in" part would have read, from the per-version table
         parts["in"] = hub_links[(page - 1) * INBOUND_PAGE:page * INBOUND_PAGE + 1]
-    out_rows = with_inferred(parts.get("out", []), base + "data/inferred")
+    out_rows = with_inferred(parts.get("out", []) + parts.get("wide", []), base + "data/inferred")
     if not out_rows:
         return None
     obs_rows = parts.get("obs", [])
@@ -152,7 +164,7 @@ def build_entity_page(store: Store, iri: str, lang: str, *, page: int = 1, highl
     counts = {row["p"].value: int(row["n"].value) for row in parts.get("count", [])}
     statement_rows = [r for r in out_rows if (r["p"].value, r["o"].value if isinstance(r["o"], ox.NamedNode)
                                               else str(r["o"])) not in id_keys]
-    statements = builder.build(statement_rows, in_rows, parts.get("via", []), counts)
+    statements = builder.build(statement_rows, in_rows, parts.get("via", []), counts, wide)
     title = choose_label(texts["title"], lang, short_name(iri, base))
     other = next((Label(text, code) for code, text in texts["title"].items() if code != title.lang and text), None)
     is_observation = any(t.iri.endswith("cube#Observation") for t in types)

@@ -3,6 +3,10 @@ IRIs each optional part can have rows for, read once per data version (kg.querie
 1 M quads, 0.46 s on pyoxigraph, 0.19 s on Virtuoso). A store that compiles each query (Virtuoso) spends 1-12 ms on a
 part that has no rows (the observations part alone 12 ms at 1 M quads), so a page asks only for the others, in one
 round trip. Without the table (the store refused or timed out, or it may be cut short) a page asks for every part.
+
+A second table names the properties of which an entity has more values than a page lists (kg.queries
+entity_wide_properties): the page reads at most that many of each (part "wide") instead of all (Dalian's 437
+``dkg:contains``: 23.5 ms a page at 1 M quads, most of it reading and building values the page does not show).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from kg.errors import KgError
 from kg.queries import query
 from kg.store import Store
 from kg.store.memo import memo
+from kg.views.statements import MAX_VALUES, OBSERVATION_LINKS
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,8 @@ OPTIONAL = frozenset({"ev", "via", "quote", "obs"})
 MOST_HOLDERS = 50_000
 
 Holders = dict[str, frozenset[str]]
+#: Subject → its properties with more values than a page lists → how many distinct values.
+Wide = dict[str, dict[str, int]]
 
 
 def part_holders(store: Store) -> Holders | None:
@@ -46,9 +53,32 @@ def part_holders(store: Store) -> Holders | None:
 
 
 def page_parts(store: Store, iri: str, *, hub: bool) -> set[str]:
-    """The parts of ``iri``'s page query to ask for; "in" never for a hub (kg.views.hubs holds its links). An
+    """The parts of ``iri``'s page query to ask for; "in" never for a hub (kg.views.hubs holds its links), "wide"
+    only for an entity with wide properties (:func:`wide_properties`). An
     observation's own row (the "obs" part) is not in the table: kg.views.entity asks for it once the page shows
     the entity is one."""
     holders = part_holders(store)
     optional = OPTIONAL if holders is None else {part for part in OPTIONAL if iri in holders[part]}
-    return set(ALWAYS) | (set() if hub else {"in"}) | optional
+    wide = {"wide"} if iri in (wide_properties(store) or {}) else set()
+    return set(ALWAYS) | (set() if hub else {"in"}) | optional | wide
+
+
+def wide_properties(store: Store) -> Wide | None:
+    """Subject → property → number of values, for the properties of which the subject has more values than a page
+    lists, per data version; None when the store did not give the table whole (pages then read every value)."""
+    def read(s: Store) -> Wide | None:
+        try:
+            rows = s.select(query("entity_wide_properties", s.base), limit=MOST_HOLDERS)
+        except KgError as err:
+            log.warning("table of wide properties not read (%s): pages read every value", err)
+            return None
+        if len(rows) >= MOST_HOLDERS:
+            log.warning("table of wide properties has %d rows or more: pages read every value", MOST_HOLDERS)
+            return None
+        table: Wide = {}
+        unread = {s.base + "def/ontology#" + name for name in OBSERVATION_LINKS}  # the page query reads none of these
+        for row in rows:
+            if int(row["n"].value) > MAX_VALUES and row["p"].value not in unread:
+                table.setdefault(row["s"].value, {})[row["p"].value] = int(row["n"].value)
+        return table
+    return memo(store, "entity-wide-properties", read)

@@ -180,7 +180,9 @@ class Builder:
         return found
 
     def build(self, out_rows: list[Row], in_rows: list[Row], via_rows: list[Row],
-              counts: dict[str, int]) -> Statements:
+              counts: dict[str, int], wide: dict[str, int] | None = None) -> Statements:
+        """The page's statement groups; ``counts``: inbound links per property (part "count"); ``wide``: values per
+        property of which the page read only some (kg.views.page_parts.wide_properties), said as the group's total."""
         inbound: dict[tuple[str, str], bool] = {}  # (property, subject) → only inferred
         for row in in_rows:
             key = (row["p"].value, row["x"].value)
@@ -213,7 +215,9 @@ class Builder:
         unplaced = [([self.link(s), self.link(p, term=True), self.link(o)], source)
                     for (s, p, o), sources in sorted(self.evidence.items()) if (s, p, o) not in self.used
                     for source in sources]
-        return Statements(self.groups(asserted), self.groups(derived),
+        wide = wide or {}  # values not read are counted with the inferred group when there is one, like Dalian's
+        return Statements(self.groups(asserted, {p: n for p, n in wide.items() if p not in derived}),
+                          self.groups(derived, {p: n - len(asserted.get(p, [])) for p, n in wide.items()}),
                           self.groups(referenced, counts, inbound=True), unplaced)
 
     def statement(self, p: str, o: ox.NamedNode | ox.Literal) -> Statement:
@@ -256,6 +260,6 @@ class Builder:
         for p, statements in table.items():
             statements.sort(key=lambda s: (s.inferred, (s.link.label.text if s.link else s.text).lower()))
             total = max(len(statements), (counts or {}).get(p, 0))
-            capped = sum((counts or {}).values()) >= COUNT_CAP
+            capped = inbound and sum((counts or {}).values()) >= COUNT_CAP
             groups.append(StatementGroup(self.link(p, term=True), statements[:MAX_VALUES], total, inbound, capped))
         return sorted(groups, key=lambda g: (g.prop.label.text.lower(), short_name(g.prop.iri, self.base)))

@@ -21,7 +21,7 @@ from kg.views.entity import build_entity_page
 from kg.views.home import build_home_view
 from kg.views.hubs import hub_inbound
 from kg.views.labels import labels_for
-from kg.views.page_parts import part_holders
+from kg.views.page_parts import part_holders, wide_properties
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def warm(store: Store) -> float:
     order_for(store)  # the data browser's index of every observation
     hub_inbound(store)  # the links to hubs other than their observations
     part_holders(store)  # which entities each optional part of an entity page can have rows for
+    wide_properties(store)  # the properties of which an entity has more values than its page lists
     build_entity_page(store, store.base + "id/org/neusoft", "zh")  # units, inverse properties, article texts
     seconds = time.monotonic() - started
     log.info("derived data ready in %.2f s", seconds)
