@@ -125,6 +125,8 @@ def test_the_page_query_reads_no_more_values_than_it_lists(store: Store) -> None
     read = values(limited)  # 100 values of each; of related, up to 50 of them in two graphs
     assert read[contains] == MAX_VALUES and MAX_VALUES <= read[RELATED] <= MAX_VALUES + 50
     assert values(page_query(store.base, iri, 1, parts=parts - {"wide"})) == {RELATED: 300, contains: 150}
+    alone = page_query(store.base, iri, 1, parts={"wide"}, wide=wide)  # the part alone, as a remote store sends it
+    assert values(alone) == read and 'BIND("out" AS ?part)' not in alone
     hundred = store.base + "id/test/hundred"
     assert "wide" not in page_parts.page_parts(store, hundred, hub=False)
     # the numbers in the two queries are the page's

@@ -91,7 +91,7 @@ def page_query(base: str, iri: str, page: int, *, named_graphs: bool = True, par
         text = only_parts(text, parts)
     wide_iris = [ox.NamedNode(p) for p in sorted(wide)]
     text = part_per_term(text, "wide", "p", wide_iris)
-    if wide_iris:
+    if wide_iris and 'BIND("out" AS ?part)' in text:
         if OUT_FILTER not in text:
             raise ValueError("the page query's outgoing part has no filter to leave the wide properties out of")
         text = text.replace(OUT_FILTER, OUT_FILTER[:-2] + "".join(f", {p}" for p in wide_iris) + "))", 1)
