@@ -174,3 +174,21 @@ def test_a_running_server_lists_a_page_of_values_and_the_total(data: Path) -> No
             page = response.read().decode("utf-8")
     assert "250 in all" in page and "150 in all" in page
     assert sum(f'/id/test/r/{i}"' in page for i in range(250)) == MAX_VALUES
+
+
+def test_a_store_without_named_graphs_reads_a_page_of_values_too(data: Path, tmp_path: Path) -> None:
+    """A user's files in the default graph (``kg serve --data x.ttl``): the same table, the parts without GRAPH."""
+    import pyoxigraph as ox
+
+    flat = tmp_path / "wide.nt"
+    dataset = ox.Dataset(ox.parse(path=str(data), format=ox.RdfFormat.TRIG))
+    flat.write_text("".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in dataset), encoding="utf-8")
+    store = embedded_store(Settings.from_env(data_files=(str(flat),)))
+    contains = store.base + "def/ontology#contains"
+    assert page_parts.wide_properties(store)[store.base + "id/test/wide"] == {RELATED: 250, contains: 150}
+    recording = Recording(store)
+    wide = groups(recording, "wide")
+    assert wide[(RELATED, False)][0] == 250 and len(wide[(RELATED, False)][1]) == MAX_VALUES
+    assert wide[(contains, False)][0] == 150 and len(wide[(contains, False)][1]) == MAX_VALUES
+    read = collections.Counter(row["p"].value for row in recording.rows if "p" in row)
+    assert read[RELATED] == MAX_VALUES and read[contains] == MAX_VALUES
