@@ -128,7 +128,9 @@ def test_the_page_query_reads_no_more_values_than_it_lists(store: Store) -> None
     alone = page_query(store.base, iri, 1, parts={"wide"}, wide=wide)  # the part alone, as a remote store sends it
     assert values(alone) == read and 'BIND("out" AS ?part)' not in alone
     hundred = store.base + "id/test/hundred"
-    assert "wide" not in page_parts.page_parts(store, hundred, hub=False)
+    assert 'BIND("wide" AS ?part)' not in page_query(
+        store.base, hundred, 1, parts=page_parts.page_parts(store, hundred, hub=False),
+        wide=page_parts.wide_properties(store).get(hundred, {}))
     # the numbers in the two queries are the page's
     assert "LIMIT 100 }" in query("entity_page") and "> 100)" in query("entity_wide_properties") and MAX_VALUES == 100
 

@@ -109,7 +109,8 @@ def part_per_term(text: str, name: str, variable: str, iris: list[ox.NamedNode])
     for part in body:
         if tag not in part:
             parts.append(part.rstrip())
-        for iri in iris if tag in part else ():
+            continue
+        for iri in iris:
             copy = part
             while empty in copy:
                 copy = with_values(copy, variable, [iri])

@@ -21,8 +21,9 @@ from kg.views.statements import MAX_VALUES, OBSERVATION_LINKS
 
 log = logging.getLogger(__name__)
 
-#: The parts every page asks for: outgoing triples, inbound counts and (but for a hub) inbound links.
-ALWAYS = frozenset({"out", "count"})
+#: The parts every page asks for: outgoing triples, inbound counts and (but for a hub) inbound links; "wide" is
+#: written once per wide property of the entity (kg.views.entity.page_query), and left out when it has none.
+ALWAYS = frozenset({"out", "count", "wide"})
 #: The parts asked for only for the IRIs the table names.
 OPTIONAL = frozenset({"ev", "via", "quote", "obs"})
 #: Rows of the table read at most; with as many, it may be cut short (a remote store's own row cap: Virtuoso's
@@ -53,14 +54,12 @@ def part_holders(store: Store) -> Holders | None:
 
 
 def page_parts(store: Store, iri: str, *, hub: bool) -> set[str]:
-    """The parts of ``iri``'s page query to ask for; "in" never for a hub (kg.views.hubs holds its links), "wide"
-    only for an entity with wide properties (:func:`wide_properties`). An
+    """The parts of ``iri``'s page query to ask for; "in" never for a hub (kg.views.hubs holds its links). An
     observation's own row (the "obs" part) is not in the table: kg.views.entity asks for it once the page shows
     the entity is one."""
     holders = part_holders(store)
     optional = OPTIONAL if holders is None else {part for part in OPTIONAL if iri in holders[part]}
-    wide = {"wide"} if iri in (wide_properties(store) or {}) else set()
-    return set(ALWAYS) | (set() if hub else {"in"}) | optional | wide
+    return set(ALWAYS) | (set() if hub else {"in"}) | optional
 
 
 def wide_properties(store: Store) -> Wide | None:
